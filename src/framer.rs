@@ -1,0 +1,314 @@
+//! The read side: a state machine that cuts a byte stream into frames.
+
+use crate::error::Truncated;
+use crate::search::{self, Found};
+use crate::terminator::{Terminator, DEFAULT_CAPACITY};
+
+/// What the [`Framer`] found next in its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Event<'a> {
+    /// Bytes of the current frame (asynchat's `collect_incoming_data`). Never empty.
+    /// It borrows the caller's input, except for bytes the framer held back from an
+    /// earlier slice, which it lends from its own storage.
+    Data(&'a [u8]),
+    /// The current frame is complete (asynchat's `found_terminator`). A byte-string
+    /// terminator's bytes are not data and are not reported. This is the moment to
+    /// change the terminator: the change applies to the rest of the same input.
+    Terminator,
+}
+
+/// Cuts a byte stream into frames: the read half of asynchat, without the socket.
+///
+/// The caller feeds it slices of the stream, in order and in any sizes, and gets
+/// [`Event`]s back. It never allocates, never does I/O and never fails; the only
+/// bytes it stores are a held-back partial terminator, fewer than `N` bytes.
+///
+/// # Run loop
+///
+/// 1. Read bytes from wherever they come from.
+/// 2. Call [`next_event`](Self::next_event) until it returns `None`, which means it
+///    has consumed the whole slice. On [`Event::Terminator`], handle the frame and, if
+///    the protocol says so, [`set_terminator`](Self::set_terminator).
+/// 3. At end of stream, call [`finish`](Self::finish): it hands back any held-back
+///    bytes and says whether the stream stopped inside a frame.
+///
+/// # Example
+///
+/// The seed's echo protocol: a line `ECHO <len>\n`, then `<len>` bytes of message.
+///
+/// ```
+/// use asynchat::{Event, Framer, Terminator};
+///
+/// fn next_terminator(message: &[u8]) -> Terminator {
+///     match message.strip_prefix(b"ECHO ") {
+///         Some(len) => Terminator::Count(std::str::from_utf8(len).unwrap().parse().unwrap()),
+///         None => Terminator::literal(b"\n"),
+///     }
+/// }
+///
+/// let mut framer = Framer::new(Terminator::literal(b"\n"));
+/// let mut message = Vec::new();
+/// let mut messages = Vec::new();
+/// for received in [&b"ECHO 5\nhel"[..], b"lo"] {
+///     let mut input: &[u8] = received;
+///     while let Some(event) = framer.next_event(&mut input) {
+///         match event {
+///             Event::Data(bytes) => message.extend_from_slice(bytes),
+///             Event::Terminator => {
+///                 framer.set_terminator(next_terminator(&message));
+///                 messages.push(std::mem::take(&mut message));
+///             }
+///         }
+///     }
+/// }
+/// assert_eq!(messages, [&b"ECHO 5"[..], b"hello"]);
+/// assert!(framer.finish().end.is_ok());
+/// ```
+///
+/// # Termination
+///
+/// The framer does not know where the stream ends; the caller says so with
+/// [`finish`](Self::finish). asynchat drops a held-back partial terminator and an
+/// unfinished frame in silence; `finish` returns the bytes and an error instead.
+#[derive(Clone, Debug)]
+pub struct Framer<const N: usize = DEFAULT_CAPACITY> {
+    terminator: Terminator<N>,
+    /// A possible terminator cut off by the end of an earlier slice. Bytes before
+    /// `held_start` were already reported or consumed.
+    held: heapless::Vec<u8, N>,
+    held_start: usize,
+    frame_len: u64,
+    position: u64,
+}
+
+/// What [`Framer::finish`] found at the end of the stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "a truncated frame is reported only here"]
+pub struct Finish<'a> {
+    /// Held-back bytes that turned out not to be a terminator: the last data of the
+    /// stream, after every [`Event::Data`] already returned. Often empty.
+    pub tail: &'a [u8],
+    /// `Err` if the stream ended inside a frame: data since the last terminator with a
+    /// byte-string terminator, or a count still pending. Never `Err` with
+    /// [`Terminator::None`], where the end of the stream is the end of the data.
+    pub end: Result<(), Truncated>,
+}
+
+/// One step of the state machine, before the public API hides the cap.
+pub(crate) enum Step<'a> {
+    Event(Event<'a>),
+    /// Every input byte is consumed (some may be held back).
+    NeedInput,
+    /// Data is next, but the caller allowed no more data bytes.
+    Capped,
+}
+
+impl Framer {
+    /// A framer waiting for `terminator`, at stream position 0, with the default
+    /// capacity of [`DEFAULT_CAPACITY`] bytes for a byte-string terminator.
+    pub const fn new(terminator: Terminator) -> Self {
+        Framer::with_capacity(terminator)
+    }
+}
+
+impl<const N: usize> Framer<N> {
+    /// A framer whose byte-string terminators may be up to `N` bytes long, which is
+    /// also the most it stores: `Framer::<256>::with_capacity(terminator)`.
+    pub const fn with_capacity(terminator: Terminator<N>) -> Self {
+        Framer {
+            terminator,
+            held: heapless::Vec::new(),
+            held_start: 0,
+            frame_len: 0,
+            position: 0,
+        }
+    }
+
+    /// The next event from `input`, advancing `input` past the bytes it used.
+    ///
+    /// Returns `None` once every byte of `input` is consumed: reported as data, matched
+    /// as a terminator, or held back because it may start a terminator that the next
+    /// slice completes. Held-back bytes that turn out not to be a terminator come out
+    /// as [`Event::Data`] before the bytes that follow them. An empty `input` is fine:
+    /// it yields a pending `Count(0)` terminator and otherwise `None`.
+    ///
+    /// Matches are leftmost and do not overlap: with terminator `aa`, the input `aaa`
+    /// is a terminator followed by data `a`.
+    ///
+    /// # Errors
+    ///
+    /// None: every byte sequence is valid input.
+    #[must_use = "events carry the data; dropping one loses it"]
+    pub fn next_event<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Event<'a>> {
+        match self.step(input, usize::MAX) {
+            Step::Event(event) => Some(event),
+            Step::NeedInput | Step::Capped => None,
+        }
+    }
+
+    /// Like [`next_event`](Self::next_event), but a data event holds at most `cap`
+    /// bytes, and with `cap == 0` data is left where it is ([`Step::Capped`]).
+    pub(crate) fn step<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8], cap: usize) -> Step<'a> {
+        let held = &self.held[self.held_start..];
+        let available = held.len() + input.len();
+        let data_len = match &self.terminator {
+            Terminator::None => available,
+            Terminator::Count(0) => {
+                self.terminator = Terminator::None;
+                return self.end_frame();
+            }
+            Terminator::Count(remaining) => {
+                usize::try_from(*remaining).map_or(available, |remaining| remaining.min(available))
+            }
+            Terminator::Bytes(needle) => match search::find(held, input, needle) {
+                Found::At(0) => {
+                    let len = needle.len();
+                    self.consume(input, len);
+                    return self.end_frame();
+                }
+                Found::At(start) | Found::PrefixFrom(start) if start > 0 => start,
+                Found::At(_) | Found::PrefixFrom(_) => {
+                    self.hold_back(input);
+                    return Step::NeedInput;
+                }
+            },
+        };
+        let len = data_len.min(cap);
+        if len == 0 {
+            return if data_len == 0 {
+                Step::NeedInput
+            } else {
+                Step::Capped
+            };
+        }
+        let data = if self.held_start < self.held.len() {
+            let start = self.held_start;
+            self.held_start += len.min(self.held.len() - start);
+            &self.held[start..self.held_start]
+        } else {
+            let (data, rest) = input.split_at(len);
+            *input = rest;
+            self.position += len as u64;
+            data
+        };
+        self.frame_len += data.len() as u64;
+        if let Terminator::Count(remaining) = &mut self.terminator {
+            *remaining -= data.len() as u64;
+        }
+        Step::Event(Event::Data(data))
+    }
+
+    fn end_frame<'a>(&mut self) -> Step<'a> {
+        self.frame_len = 0;
+        Step::Event(Event::Terminator)
+    }
+
+    /// Consumes `len` bytes that are not data: held-back ones first, then input.
+    fn consume(&mut self, input: &mut &[u8], len: usize) {
+        let from_held = len.min(self.held.len() - self.held_start);
+        self.held_start += from_held;
+        let from_input = len - from_held;
+        *input = &input[from_input..];
+        self.position += from_input as u64;
+    }
+
+    /// Keeps the unreported held bytes and all of `input`, which together are a proper
+    /// prefix of the terminator, so fewer than `N` bytes.
+    fn hold_back(&mut self, input: &mut &[u8]) {
+        let start = self.held_start;
+        let kept = self.held.len() - start;
+        self.held.copy_within(start.., 0);
+        self.held.truncate(kept);
+        self.held_start = 0;
+        self.held
+            .extend_from_slice(input)
+            .expect("a partial terminator is shorter than the terminator, which fits in N");
+        self.position += input.len() as u64;
+        *input = &[];
+    }
+
+    /// Sets what ends the current and following frames (asynchat's `set_terminator`).
+    ///
+    /// Takes effect at once: on the rest of the slice being framed, and on any bytes
+    /// held back under the old terminator, which are searched again for the new one.
+    /// Bytes already reported as data stay reported; the current frame continues.
+    pub fn set_terminator(&mut self, terminator: Terminator<N>) {
+        self.terminator = terminator;
+    }
+
+    /// The terminator in force. A [`Terminator::Count`] shows the bytes still
+    /// expected, and becomes [`Terminator::None`] once it fires.
+    pub fn terminator(&self) -> &Terminator<N> {
+        &self.terminator
+    }
+
+    /// Bytes consumed from all input slices so far: the stream position, for error
+    /// messages. Held-back bytes count as consumed.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Data bytes reported in the current frame so far (since the last
+    /// [`Event::Terminator`]), not counting held-back bytes.
+    pub fn frame_len(&self) -> u64 {
+        self.frame_len
+    }
+
+    /// The bytes held back as a possible start of a terminator: always fewer than the
+    /// terminator's length, so fewer than `N`.
+    pub fn held_back(&self) -> &[u8] {
+        &self.held[self.held_start..]
+    }
+
+    /// Ends the stream: returns the held-back bytes as data and says whether the stream
+    /// stopped inside a frame. Call it after [`next_event`](Self::next_event) returned
+    /// `None` for the last slice.
+    ///
+    /// Afterwards the framer is as after [`reset`](Self::reset), with the same
+    /// terminator, ready for another stream.
+    pub fn finish(&mut self) -> Finish<'_> {
+        let start = self.held_start;
+        let tail_len = self.held.len() - start;
+        let frame_len = self.frame_len + tail_len as u64;
+        let missing = match self.terminator {
+            Terminator::Count(remaining) if remaining > 0 => Some(remaining),
+            _ => None,
+        };
+        let truncated = match self.terminator {
+            Terminator::None => false,
+            Terminator::Count(_) => missing.is_some(),
+            Terminator::Bytes(_) => frame_len > 0,
+        };
+        let end = if truncated {
+            Err(Truncated {
+                frame_len,
+                missing,
+                position: self.position,
+            })
+        } else {
+            Ok(())
+        };
+        self.frame_len = 0;
+        self.held_start = self.held.len();
+        Finish {
+            tail: &self.held[start..],
+            end,
+        }
+    }
+
+    /// Drops held-back bytes and the progress of the current frame (asynchat's
+    /// `discard_buffers`). The terminator stays as it is, a count with the bytes it
+    /// still expects, and so does the stream position.
+    pub fn reset(&mut self) {
+        self.held.clear();
+        self.held_start = 0;
+        self.frame_len = 0;
+    }
+}
+
+impl<const N: usize> Default for Framer<N> {
+    /// A framer with [`Terminator::None`]: everything is data until a terminator is set.
+    fn default() -> Self {
+        Framer::with_capacity(Terminator::None)
+    }
+}

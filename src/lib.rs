@@ -1,0 +1,121 @@
+//! Sans-IO message framing for chat-style protocols: Python's `asynchat`,
+//! re-imagined as a `no_std`, zero-copy state machine.
+//!
+//! Chat-style protocols (SMTP, NNTP, FTP, Redis-like, the classic `ECHO <len>\n`
+//! demo) read until a terminator, switch to reading a number of bytes, reply, and
+//! close when done. This crate does the framing and the output queueing for them,
+//! without doing any I/O itself:
+//!
+//! - [`Framer`] consumes byte slices and yields [`Event::Data`] (borrowed, never
+//!   copied where it can be avoided) and [`Event::Terminator`]. The [`Terminator`]
+//!   is a byte string, a byte count, or none, and may change after any event.
+//!   [`BoundedFramer`] adds a maximum frame length.
+//!
+//! # Example
+//!
+//! The run loop, on the seed's echo protocol: a line `ECHO <len>\n` switches the
+//! terminator to a count of `<len>` bytes, in the middle of one received slice.
+//!
+//! ```
+//! use asynchat::{Event, Framer, Terminator};
+//!
+//! /// After `ECHO <len>`, read `<len>` bytes; after anything else, a line.
+//! fn next_terminator(message: &[u8]) -> Terminator {
+//!     let len = message.strip_prefix(b"ECHO ").and_then(|len| std::str::from_utf8(len).ok()?.parse().ok());
+//!     match len {
+//!         Some(len) => Terminator::Count(len),
+//!         None => Terminator::literal(b"\n"),
+//!     }
+//! }
+//!
+//! let received: &[u8] = b"ECHO 5\nhello";
+//! let mut framer = Framer::new(Terminator::literal(b"\n"));
+//! let mut message = Vec::new();
+//!
+//! let mut input: &[u8] = received;
+//! while let Some(event) = framer.next_event(&mut input) {
+//!     match event {
+//!         Event::Data(bytes) => message.extend_from_slice(bytes),
+//!         Event::Terminator => framer.set_terminator(next_terminator(&message)),
+//!     }
+//! }
+//! assert_eq!(message, b"ECHO 5hello");
+//! // The count fired, and `next_terminator` went back to lines.
+//! assert_eq!(framer.terminator(), &Terminator::literal(b"\n"));
+//! ```
+//!
+//! Slices may be cut anywhere: a terminator split across two reads is held back and
+//! completed by the next one, and the events are the same once adjacent data is
+//! joined.
+//!
+//! ```
+//! use asynchat::{Event, Framer, Terminator};
+//!
+//! let mut framer = Framer::new(Terminator::literal(b"\r\n"));
+//! let (mut lines, mut line) = (Vec::new(), Vec::new());
+//! for received in [&b"HELO example.org\r"[..], b"\nQUIT\r\n"] {
+//!     let mut input = received;
+//!     while let Some(event) = framer.next_event(&mut input) {
+//!         match event {
+//!             Event::Data(bytes) => line.extend_from_slice(bytes),
+//!             Event::Terminator => lines.push(std::mem::take(&mut line)),
+//!         }
+//!     }
+//! }
+//! assert_eq!(lines, [&b"HELO example.org"[..], b"QUIT"]);
+//! assert!(framer.finish().end.is_ok());
+//! ```
+//!
+//! # Crate features
+//!
+//! - `std` (default): the socket glue; implies `alloc`.
+//! - `alloc`: owned buffers and boxed producers in the outbox.
+//! - `arbitrary`: [`arbitrary::Arbitrary`](https://docs.rs/arbitrary) for the
+//!   crate's input types, to fuzz protocols built on it.
+//!
+//! With no features the crate is `no_std`, allocation-free, and builds for bare-metal
+//! targets such as `thumbv7em-none-eabihf`.
+//!
+//! # Differences from Python's asynchat
+//!
+//! The framing matches asynchat where asynchat is right: leftmost, non-overlapping
+//! matches; a byte-string terminator's bytes are not data, counted bytes are;
+//! a partial terminator at the end of the input is held back (the longest proper
+//! prefix that matches); no empty data; a count becomes "no terminator" once it
+//! fires; and a terminator set while handling a frame applies to the rest of the same
+//! input. Where asynchat is wrong or unsafe, we differ on purpose:
+//!
+//! | asynchat | here | why |
+//! |---|---|---|
+//! | `set_terminator(0)` means "no terminator" | [`Terminator::Count(0)`](Terminator::Count) fires at once | asynchat's own echo demo hangs on `ECHO 0`: an empty message never completes |
+//! | `set_terminator(b"")` is accepted and means "no terminator" | [`TerminatorError::Empty`] | an empty terminator is a bug that should not pass silently |
+//! | terminators of any length | at most `N` bytes (64 by default, a const parameter) | the framer stores nothing else, so its size is a compile-time constant |
+//! | at close, held-back bytes and an unfinished frame are dropped | [`Framer::finish`] returns them and a [`Truncated`] error | a truncated message must not pass for a complete one, nor vanish |
+//! | a frame may grow without bound in `incoming` | [`BoundedFramer`] reports [`FrameTooLong`] and skips to the next terminator | a peer that never sends the terminator must not exhaust memory |
+//! | re-joins and re-searches its whole input buffer on every read | searches each byte once, keeps only a partial terminator | asynchat is quadratic on long frames fed in small reads |
+//! | `discard_buffers` also clears the output queue | [`Framer::reset`] is for input only | the read and write halves are separate values here |
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(any(test, feature = "std"))]
+extern crate std;
+
+mod bounded;
+mod error;
+mod framer;
+mod search;
+mod terminator;
+
+pub use bounded::BoundedFramer;
+pub use error::{FrameTooLong, TerminatorError, Truncated};
+pub use framer::{Event, Finish, Framer};
+pub use terminator::{Delimiter, Terminator, DEFAULT_CAPACITY};
+
+/// The README's examples, compiled and run as doc tests so they cannot drift.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,127 @@
+//! Finding a byte-string terminator in the held-back bytes followed by new input.
+//!
+//! The framer sees its input as one virtual slice: the few bytes it held back (always
+//! fewer than [`DEFAULT_CAPACITY`](crate::DEFAULT_CAPACITY)-ish, bounded by `N`) and
+//! then the caller's slice. Positions below are offsets into that virtual slice.
+
+/// Where the leftmost terminator is, or where a possible one starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// A whole terminator starts here.
+    At(usize),
+    /// No whole terminator; from here to the end is a proper prefix of it, which
+    /// must be held back. Equal to the virtual length when nothing matches.
+    PrefixFrom(usize),
+}
+
+/// Leftmost, non-overlapping search of `needle` in `held ++ input`.
+///
+/// Cost: the held bytes are checked naively (`held.len() * needle.len()`, both bounded
+/// by the capacity); the input is scanned once with `memchr`, plus the final
+/// `needle.len() - 1` bytes once more for a partial match.
+pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
+    debug_assert!(!needle.is_empty());
+    for start in 0..held.len() {
+        if let Some(whole) = matches_at(&held[start..], input, needle) {
+            return if whole {
+                Found::At(start)
+            } else {
+                Found::PrefixFrom(start)
+            };
+        }
+    }
+    let base = held.len();
+    if let Some(i) = find_whole(input, needle) {
+        return Found::At(base + i);
+    }
+    Found::PrefixFrom(base + input.len() - partial_suffix_len(input, needle))
+}
+
+/// Does `needle` match `head ++ tail` from its first byte? `Some(true)` for a whole
+/// match, `Some(false)` when the virtual slice ends inside a match, `None` otherwise.
+fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
+    let from_head = head.len().min(needle.len());
+    if head[..from_head] != needle[..from_head] {
+        return None;
+    }
+    let rest = &needle[from_head..];
+    let from_tail = tail.len().min(rest.len());
+    if tail[..from_tail] != rest[..from_tail] {
+        return None;
+    }
+    Some(from_tail == rest.len())
+}
+
+/// The leftmost whole match inside `haystack`.
+///
+/// `memchr` on the needle's first byte, then a compare: for the terminators chat
+/// protocols use (`\n`, `\r\n`, `\r\n.\r\n`) the first byte is rare in the data, so
+/// this runs at memchr speed without building a searcher per call (the framer cannot
+/// keep a `memmem::Finder` borrowing its own storage, and rebuilding one per frame
+/// costs more than a short frame). Worst case, each byte is compared `needle.len()`
+/// times, which the capacity bounds.
+#[inline]
+pub(crate) fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    if rest.is_empty() {
+        return memchr::memchr(first, haystack);
+    }
+    let last_start = haystack.len().checked_sub(needle.len())?;
+    let mut from = 0;
+    while from <= last_start {
+        let i = from + memchr::memchr(first, &haystack[from..=last_start])?;
+        if &haystack[i + 1..i + needle.len()] == rest {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
+}
+
+/// Length of the longest suffix of `haystack` that is a proper prefix of `needle`.
+/// Assumes `haystack` holds no whole match.
+pub(crate) fn partial_suffix_len(haystack: &[u8], needle: &[u8]) -> usize {
+    let longest = haystack.len().min(needle.len() - 1);
+    (1..=longest)
+        .rev()
+        .find(|&k| haystack[haystack.len() - k..] == needle[..k])
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_leftmost_whole_match() {
+        assert_eq!(find_whole(b"xx\r\nyy\r\n", b"\r\n"), Some(2));
+        assert_eq!(find_whole(b"aaab", b"aab"), Some(1));
+        assert_eq!(find_whole(b"\r\r\n", b"\r\n"), Some(1));
+        assert_eq!(find_whole(b"\r", b"\r\n"), None);
+        assert_eq!(find_whole(b"", b"\n"), None);
+        assert_eq!(find_whole(b"ab\n", b"\n"), Some(2));
+    }
+
+    #[test]
+    fn longest_partial_suffix() {
+        assert_eq!(partial_suffix_len(b"xaaa", b"aaab"), 3);
+        assert_eq!(partial_suffix_len(b"xaba", b"abab"), 3);
+        assert_eq!(partial_suffix_len(b"x\r", b"\r\n"), 1);
+        assert_eq!(partial_suffix_len(b"xyz", b"\r\n"), 0);
+        assert_eq!(partial_suffix_len(b"", b"\r\n"), 0);
+        assert_eq!(partial_suffix_len(b"a", b"a"), 0);
+    }
+
+    #[test]
+    fn search_spans_held_bytes() {
+        // held "aaa", input "ab": the match starts one byte into the held bytes.
+        assert_eq!(find(b"aaa", b"ab", b"aaab"), Found::At(1));
+        assert_eq!(find(b"aaa", b"a", b"aaab"), Found::PrefixFrom(1));
+        assert_eq!(find(b"\r", b"\n", b"\r\n"), Found::At(0));
+        assert_eq!(find(b"\r", b"x\r\n", b"\r\n"), Found::At(2));
+        assert_eq!(find(b"\r", b"x", b"\r\n"), Found::PrefixFrom(2));
+        assert_eq!(find(b"", b"", b"\r\n"), Found::PrefixFrom(0));
+        // After a terminator change, held bytes may hold a whole match.
+        assert_eq!(find(b"ab", b"", b"b"), Found::At(1));
+    }
+}

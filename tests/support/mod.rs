@@ -1,0 +1,3 @@
+#![allow(dead_code)]
+pub mod framer_model;
+pub mod rng;
