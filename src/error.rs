@@ -82,3 +82,74 @@ impl fmt::Display for FrameTooLong {
 }
 
 impl core::error::Error for FrameTooLong {}
+
+/// A push the [`Outbox`](crate::Outbox) refused, with the item given back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PushError<T> {
+    /// A fixed-capacity queue is full; write some of it out and push again.
+    Full(T),
+    /// [`close_when_done`](crate::Outbox::close_when_done) was called: nothing may
+    /// follow the close.
+    Closed(T),
+}
+
+impl<T> PushError<T> {
+    /// The refused item.
+    pub fn into_inner(self) -> T {
+        match self {
+            PushError::Full(item) | PushError::Closed(item) => item,
+        }
+    }
+
+    /// The same refusal, carrying `item`.
+    pub(crate) fn with<U>(self, item: U) -> PushError<U> {
+        match self {
+            PushError::Full(_) => PushError::Full(item),
+            PushError::Closed(_) => PushError::Closed(item),
+        }
+    }
+}
+
+impl<T> fmt::Debug for PushError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushError::Full(_) => f.write_str("Full(..)"),
+            PushError::Closed(_) => f.write_str("Closed(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Display for PushError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushError::Full(_) => f.write_str("outbox is full; the item was not queued"),
+            PushError::Closed(_) => {
+                f.write_str("outbox is closing (close_when_done); the item was not queued")
+            }
+        }
+    }
+}
+
+impl<T> core::error::Error for PushError<T> {}
+
+/// [`Outbox::advance`](crate::Outbox::advance) was told more bytes were written than
+/// were handed out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AdvanceError {
+    /// The count passed to `advance`.
+    pub written: usize,
+    /// Bytes handed out and not yet advanced.
+    pub offered: usize,
+}
+
+impl fmt::Display for AdvanceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "advanced by {} bytes, but only {} were handed out to write",
+            self.written, self.offered
+        )
+    }
+}
+
+impl core::error::Error for AdvanceError {}

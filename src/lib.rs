@@ -10,6 +10,9 @@
 //!   copied where it can be avoided) and [`Event::Terminator`]. The [`Terminator`]
 //!   is a byte string, a byte count, or none, and may change after any event.
 //!   [`BoundedFramer`] adds a maximum frame length.
+//! - [`Outbox`] queues buffers (borrowed or owned, never copied) and lazy
+//!   [`Producer`]s, hands out chunks to write, takes back how much was written, and
+//!   says when to close.
 //!
 //! # Example
 //!
@@ -107,13 +110,28 @@ extern crate std;
 mod bounded;
 mod error;
 mod framer;
+mod outbox;
+mod producer;
 mod search;
+mod storage;
 mod terminator;
 
 pub use bounded::BoundedFramer;
-pub use error::{FrameTooLong, TerminatorError, Truncated};
+pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
 pub use framer::{Event, Finish, Framer};
+#[doc(hidden)]
+pub use outbox::Entry;
+pub use outbox::{Buf, FixedOutbox, Next, Outbox, DEFAULT_MAX_CHUNK_LEN};
+pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
+#[cfg(feature = "alloc")]
+pub use storage::Growable;
+pub use storage::{Fixed, Storage};
 pub use terminator::{Delimiter, Terminator, DEFAULT_CAPACITY};
+
+/// An [`Outbox`] whose queue grows as needed.
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub type VecOutbox<'a> = Outbox<'a, Growable>;
 
 /// The README's examples, compiled and run as doc tests so they cannot drift.
 #[doc = include_str!("../README.md")]

@@ -1,3 +1,4 @@
 #![allow(dead_code)]
 pub mod framer_model;
+pub mod outbox_model;
 pub mod rng;

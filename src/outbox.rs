@@ -1,0 +1,522 @@
+//! The write side: a FIFO of buffers and producers that hands out chunks to write.
+
+#[cfg(feature = "alloc")]
+use alloc::{boxed::Box, string::String, vec::Vec};
+
+use crate::error::{AdvanceError, PushError};
+use crate::producer::{Produced, Producer};
+use crate::storage::sealed::Queue;
+use crate::storage::{Fixed, Storage};
+
+/// asynchat's `ac_out_buffer_size`: the default largest chunk handed out at once.
+pub const DEFAULT_MAX_CHUNK_LEN: usize = 65536;
+
+/// Bytes pushed to an [`Outbox`]: borrowed, or (with `alloc`) owned. Never copied.
+///
+/// `From` conversions exist for everything that becomes one for free, so
+/// [`Outbox::push`] takes `&[u8]`, `&str`, `&[u8; N]` and, with `alloc`,
+/// `Vec<u8>`, `Box<[u8]>` and `String` directly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Buf<'a> {
+    /// Bytes the caller keeps alive for the outbox's lifetime `'a`.
+    Borrowed(&'a [u8]),
+    /// An owned vector.
+    #[cfg(feature = "alloc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+    Vec(Vec<u8>),
+    /// An owned boxed slice.
+    #[cfg(feature = "alloc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+    Boxed(Box<[u8]>),
+}
+
+impl Buf<'_> {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Buf::Borrowed(bytes) => bytes,
+            #[cfg(feature = "alloc")]
+            Buf::Vec(bytes) => bytes,
+            #[cfg(feature = "alloc")]
+            Buf::Boxed(bytes) => bytes,
+        }
+    }
+}
+
+impl<'a> From<&'a [u8]> for Buf<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Buf::Borrowed(bytes)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Buf<'a> {
+    fn from(bytes: &'a [u8; N]) -> Self {
+        Buf::Borrowed(bytes)
+    }
+}
+
+impl<'a> From<&'a str> for Buf<'a> {
+    fn from(text: &'a str) -> Self {
+        Buf::Borrowed(text.as_bytes())
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl From<Vec<u8>> for Buf<'_> {
+    fn from(bytes: Vec<u8>) -> Self {
+        Buf::Vec(bytes)
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl From<Box<[u8]>> for Buf<'_> {
+    fn from(bytes: Box<[u8]>) -> Self {
+        Buf::Boxed(bytes)
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl From<String> for Buf<'_> {
+    fn from(text: String) -> Self {
+        Buf::Vec(text.into_bytes())
+    }
+}
+
+/// One queued item and how much of it was written. Public only because the sealed
+/// [`Storage`] trait names it.
+#[doc(hidden)]
+pub struct Entry<'a> {
+    item: Item<'a>,
+    written: usize,
+}
+
+enum Item<'a> {
+    Buf(Buf<'a>),
+    Producer(&'a mut dyn Producer),
+    #[cfg(feature = "alloc")]
+    BoxedProducer(Box<dyn Producer + 'a>),
+}
+
+impl Entry<'_> {
+    fn producer(&mut self) -> Option<&mut dyn Producer> {
+        match &mut self.item {
+            Item::Buf(_) => None,
+            Item::Producer(producer) => Some(&mut **producer),
+            #[cfg(feature = "alloc")]
+            Item::BoxedProducer(producer) => Some(&mut **producer),
+        }
+    }
+}
+
+/// What the [`Outbox`] wants done next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "a chunk must be written and passed to `advance`"]
+pub enum Next<'a> {
+    /// Write these bytes (never empty, at most the maximum chunk length), then call
+    /// [`Outbox::advance`] with how many were written.
+    Write(&'a [u8]),
+    /// Nothing to write now: the queue is empty, or the producer at its head has
+    /// nothing yet. Push more, or ask again when the producer is ready.
+    Wait,
+    /// Everything queued before [`Outbox::close_when_done`] is written: close the
+    /// connection.
+    Close,
+}
+
+/// A FIFO of outgoing buffers and producers (asynchat's `push`,
+/// `push_with_producer` and `close_when_done`), without the socket.
+///
+/// `S` is where the queue lives: [`Fixed<C>`] for at most `C` items and no
+/// allocation, or [`Growable`](crate::Growable) with `alloc`. See the aliases
+/// [`FixedOutbox`] and [`VecOutbox`](crate::VecOutbox).
+///
+/// # Run loop
+///
+/// 1. [`push`](Self::push) buffers and [`push_producer`](Self::push_producer)s; call
+///    [`close_when_done`](Self::close_when_done) after the last one if the
+///    connection should close.
+/// 2. When the socket is writable, call [`chunk`](Self::chunk) (or, with `std`,
+///    [`chunks_vectored`](Self::chunks_vectored)), write what you can, and report it
+///    with [`advance`](Self::advance) (0 for "would block" is fine).
+/// 3. Repeat until [`Next::Wait`] (nothing to write now) or [`Next::Close`].
+///
+/// # Example
+///
+/// ```
+/// use asynchat::{FixedOutbox, Next, SimpleProducer};
+///
+/// let mut message = SimpleProducer::new(&b"hello, world"[..], 5);
+/// let mut outbox = FixedOutbox::<4>::new();
+/// outbox.push(b"ECHO 12\n").unwrap();
+/// outbox.push_producer_ref(&mut message).unwrap();
+/// outbox.close_when_done();
+/// assert!(outbox.push(b"late").is_err()); // refused, and handed back
+///
+/// let mut wire = Vec::new();
+/// loop {
+///     match outbox.chunk() {
+///         Next::Write(chunk) => {
+///             // A socket that takes at most 3 bytes per write.
+///             let written = chunk.len().min(3);
+///             wire.extend_from_slice(&chunk[..written]);
+///             outbox.advance(written).unwrap();
+///         }
+///         Next::Wait => unreachable!("everything is queued already"),
+///         Next::Close => break,
+///     }
+/// }
+/// assert_eq!(wire, b"ECHO 12\nhello, world");
+/// ```
+pub struct Outbox<'a, S: Storage> {
+    queue: S::Queue<'a>,
+    queued_bytes: usize,
+    producers: usize,
+    max_chunk_len: usize,
+    low_watermark: usize,
+    high_watermark: usize,
+    reading_paused: bool,
+    closing: bool,
+    /// Bytes handed out by the last `chunk`/`chunks_vectored` and not yet advanced.
+    offered: usize,
+}
+
+/// An [`Outbox`] with room for `C` items and no allocation.
+pub type FixedOutbox<'a, const C: usize> = Outbox<'a, Fixed<C>>;
+
+impl<'a, S: Storage> Outbox<'a, S> {
+    /// An empty outbox: chunks of up to [`DEFAULT_MAX_CHUNK_LEN`] bytes, watermarks
+    /// at 16 KiB (low) and 64 KiB (high).
+    pub fn new() -> Self {
+        Outbox {
+            queue: S::Queue::empty(),
+            queued_bytes: 0,
+            producers: 0,
+            max_chunk_len: DEFAULT_MAX_CHUNK_LEN,
+            low_watermark: 16 * 1024,
+            high_watermark: 64 * 1024,
+            reading_paused: false,
+            closing: false,
+            offered: 0,
+        }
+    }
+
+    /// Sets the largest chunk handed out at once (asynchat's `ac_out_buffer_size`);
+    /// 0 counts as 1. Buffers are never split up front: a large one is handed out in
+    /// pieces as it is written.
+    pub fn set_max_chunk_len(&mut self, max_chunk_len: usize) {
+        self.max_chunk_len = max_chunk_len.max(1);
+    }
+
+    /// Sets the watermarks of [`should_pause_reading`](Self::should_pause_reading).
+    /// A `low` above `high` is lowered to `high`.
+    pub fn set_watermarks(&mut self, low: usize, high: usize) {
+        self.high_watermark = high;
+        self.low_watermark = low.min(high);
+        self.update_backpressure();
+    }
+
+    /// Queues bytes, without copying them (asynchat's `push`). Empty buffers are
+    /// accepted and dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`PushError::Closed`] after [`close_when_done`](Self::close_when_done), and
+    /// [`PushError::Full`] when a [`Fixed`] queue is full; both give the buffer back.
+    pub fn push(&mut self, buf: impl Into<Buf<'a>>) -> Result<(), PushError<Buf<'a>>> {
+        let buf = buf.into();
+        if let Err(error) = self.admit() {
+            return Err(error.with(buf));
+        }
+        let len = buf.as_bytes().len();
+        if len > 0 {
+            self.enqueue(Item::Buf(buf));
+            self.queued_bytes += len;
+            self.update_backpressure();
+        }
+        Ok(())
+    }
+
+    /// Queues a producer that the caller owns and keeps alive (asynchat's
+    /// `push_with_producer`). It is polled only once it reaches the head of the queue.
+    ///
+    /// # Errors
+    ///
+    /// As [`push`](Self::push), giving the producer back.
+    pub fn push_producer_ref(
+        &mut self,
+        producer: &'a mut dyn Producer,
+    ) -> Result<(), PushError<&'a mut dyn Producer>> {
+        if let Err(error) = self.admit() {
+            return Err(error.with(producer));
+        }
+        self.enqueue(Item::Producer(producer));
+        self.producers += 1;
+        Ok(())
+    }
+
+    /// Queues a producer, boxed (one allocation per producer, none per chunk).
+    ///
+    /// # Errors
+    ///
+    /// As [`push`](Self::push), giving the producer back.
+    #[cfg(feature = "alloc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+    pub fn push_producer<P: Producer + 'a>(&mut self, producer: P) -> Result<(), PushError<P>> {
+        if let Err(error) = self.admit() {
+            return Err(error.with(producer));
+        }
+        self.enqueue(Item::BoxedProducer(Box::new(producer)));
+        self.producers += 1;
+        Ok(())
+    }
+
+    /// Whether a push may go in now.
+    fn admit(&self) -> Result<(), PushError<()>> {
+        if self.closing {
+            Err(PushError::Closed(()))
+        } else if self.queue.is_full() {
+            Err(PushError::Full(()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Queues an item that [`admit`](Self::admit) made room for.
+    fn enqueue(&mut self, item: Item<'a>) {
+        let pushed = self.queue.push(Entry { item, written: 0 });
+        debug_assert!(pushed.is_ok(), "admit checked for room");
+    }
+
+    /// After everything queued so far is written, [`chunk`](Self::chunk) says
+    /// [`Next::Close`]; from now on, pushes are refused (asynchat drops them).
+    pub fn close_when_done(&mut self) {
+        self.closing = true;
+    }
+
+    /// Drops everything queued (asynchat's `discard_buffers`, write half) and
+    /// cancels a pending close, returning whether one was pending.
+    pub fn clear(&mut self) -> bool {
+        self.queue.clear();
+        self.queued_bytes = 0;
+        self.producers = 0;
+        self.offered = 0;
+        self.update_backpressure();
+        core::mem::replace(&mut self.closing, false)
+    }
+
+    /// Pops finished producers off the head and says what the head is now. A producer
+    /// is polled once here; "not yet" is remembered so it is not polled twice.
+    fn settle(&mut self) -> Head {
+        while let Some(entry) = self.queue.front_mut() {
+            match entry.producer().map(|producer| producer.chunk()) {
+                None => return Head::Buf,
+                Some(Produced::Chunk(bytes)) if !bytes.is_empty() => return Head::ProducerReady,
+                Some(Produced::Chunk(_) | Produced::NotYet) => return Head::ProducerNotYet,
+                Some(Produced::Done) => {}
+            }
+            self.queue.pop();
+            self.producers -= 1;
+        }
+        Head::Empty
+    }
+
+    /// The next thing to do: write a chunk, wait, or close.
+    ///
+    /// Polls the producer at the head of the queue, if any. Calling it again before
+    /// [`advance`](Self::advance) returns the same bytes.
+    pub fn chunk(&mut self) -> Next<'_> {
+        self.offered = 0;
+        match self.settle() {
+            Head::Empty if self.closing => return Next::Close,
+            Head::Empty | Head::ProducerNotYet => return Next::Wait,
+            Head::Buf | Head::ProducerReady => {}
+        }
+        let max = self.max_chunk_len;
+        let Some(entry) = self.queue.front_mut() else {
+            return Next::Wait;
+        };
+        let written = entry.written;
+        let bytes = match &mut entry.item {
+            Item::Buf(buf) => &buf.as_bytes()[written..],
+            Item::Producer(producer) => produced(producer.chunk()),
+            #[cfg(feature = "alloc")]
+            Item::BoxedProducer(producer) => produced(producer.chunk()),
+        };
+        let bytes = &bytes[..bytes.len().min(max)];
+        self.offered = bytes.len();
+        if bytes.is_empty() {
+            Next::Wait
+        } else {
+            Next::Write(bytes)
+        }
+    }
+
+    /// Fills `slices` with as many queued chunks as fit, for `write_vectored`, so
+    /// many small pushes go out in one system call; returns how many it filled. Their
+    /// total is at most the maximum chunk length. A producer contributes only when it
+    /// is at the head, and nothing after it is included. 0 means nothing to write now:
+    /// [`chunk`](Self::chunk) tells whether to wait or close.
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+    pub fn chunks_vectored<'s>(&'s mut self, slices: &mut [std::io::IoSlice<'s>]) -> usize {
+        self.offered = 0;
+        if let Head::Empty | Head::ProducerNotYet = self.settle() {
+            return 0;
+        }
+        let mut total = 0;
+        let mut filled = 0;
+        for (i, entry) in self.queue.entries_mut().enumerate() {
+            if filled == slices.len() || total == self.max_chunk_len {
+                break;
+            }
+            let written = entry.written;
+            let (bytes, is_producer) = match &mut entry.item {
+                Item::Buf(buf) => (&buf.as_bytes()[written..], false),
+                _ if i > 0 => break,
+                Item::Producer(producer) => (produced(producer.chunk()), true),
+                #[cfg(feature = "alloc")]
+                Item::BoxedProducer(producer) => (produced(producer.chunk()), true),
+            };
+            let bytes = &bytes[..bytes.len().min(self.max_chunk_len - total)];
+            if !bytes.is_empty() {
+                slices[filled] = std::io::IoSlice::new(bytes);
+                filled += 1;
+                total += bytes.len();
+            }
+            if is_producer {
+                break;
+            }
+        }
+        self.offered = total;
+        filled
+    }
+
+    /// Reports that `written` bytes of what [`chunk`](Self::chunk) or
+    /// [`chunks_vectored`](Self::chunks_vectored) handed out were written; 0 (a write
+    /// that would block) is fine. Several calls may split one chunk.
+    ///
+    /// # Errors
+    ///
+    /// [`AdvanceError`] if `written` is more than was handed out and not yet
+    /// advanced; nothing changes then.
+    pub fn advance(&mut self, written: usize) -> Result<(), AdvanceError> {
+        if written > self.offered {
+            return Err(AdvanceError {
+                written,
+                offered: self.offered,
+            });
+        }
+        self.offered -= written;
+        let mut left = written;
+        while left > 0 {
+            let Some(entry) = self.queue.front_mut() else {
+                break;
+            };
+            let len = match &mut entry.item {
+                Item::Buf(buf) => buf.as_bytes().len(),
+                // A producer's chunk is always the last thing offered.
+                Item::Producer(producer) => {
+                    producer.advance(left);
+                    break;
+                }
+                #[cfg(feature = "alloc")]
+                Item::BoxedProducer(producer) => {
+                    producer.advance(left);
+                    break;
+                }
+            };
+            let take = left.min(len - entry.written);
+            entry.written += take;
+            left -= take;
+            self.queued_bytes -= take;
+            if entry.written == len {
+                self.queue.pop();
+            }
+        }
+        self.update_backpressure();
+        Ok(())
+    }
+
+    fn update_backpressure(&mut self) {
+        if self.queued_bytes > self.high_watermark {
+            self.reading_paused = true;
+        } else if self.queued_bytes <= self.low_watermark {
+            self.reading_paused = false;
+        }
+    }
+
+    /// Backpressure with hysteresis: `true` from when the queued bytes go above the
+    /// high watermark until they drop to the low one. While it is `true`, stop reading
+    /// from the peer, so a peer that does not read its replies cannot make the queue
+    /// grow without bound.
+    pub fn should_pause_reading(&self) -> bool {
+        self.reading_paused
+    }
+
+    /// Bytes queued in buffers and not yet written. Producers are not counted: what
+    /// they will produce is unknown (see [`queued_producers`](Self::queued_producers)).
+    pub fn queued_len(&self) -> usize {
+        self.queued_bytes
+    }
+
+    /// Producers queued and not yet finished.
+    pub fn queued_producers(&self) -> usize {
+        self.producers
+    }
+
+    /// Items queued (buffers and producers).
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Whether everything pushed has been written (the outbox has drained).
+    pub fn is_empty(&self) -> bool {
+        self.queue.len() == 0
+    }
+
+    /// Whether there is something to do when the socket is writable: data queued, or
+    /// a close pending (asynchat's `writable`).
+    pub fn wants_write(&self) -> bool {
+        !self.is_empty() || self.closing
+    }
+
+    /// Whether [`close_when_done`](Self::close_when_done) was called (and not
+    /// cancelled by [`clear`](Self::clear)).
+    pub fn is_closing(&self) -> bool {
+        self.closing
+    }
+}
+
+/// What is at the head of the queue, after finished producers are dropped.
+enum Head {
+    Empty,
+    Buf,
+    ProducerReady,
+    ProducerNotYet,
+}
+
+/// A producer's chunk as bytes; "not yet" and "done" (handled by `settle`) are empty.
+fn produced(produced: Produced<'_>) -> &[u8] {
+    match produced {
+        Produced::Chunk(bytes) => bytes,
+        Produced::NotYet | Produced::Done => &[],
+    }
+}
+
+impl<S: Storage> Default for Outbox<'_, S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Storage> core::fmt::Debug for Outbox<'_, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Outbox")
+            .field("items", &self.queue.len())
+            .field("queued_len", &self.queued_bytes)
+            .field("producers", &self.producers)
+            .field("closing", &self.closing)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,322 @@
+//! The Outbox: exact chunks, partial writes of every size, laziness, close, and
+//! random operation sequences against a model.
+
+mod support;
+
+use asynchat::{FixedOutbox, IterProducer, Next, Produced, Producer, PushError, SimpleProducer};
+use support::outbox_model::{check, Op, Scripted, Step};
+use support::rng::Rng;
+
+/// Writes everything out, `sizes` bytes at a time (cycled; 0 is "would block").
+fn drain<S: asynchat::Storage>(
+    outbox: &mut asynchat::Outbox<'_, S>,
+    sizes: &[usize],
+) -> (Vec<u8>, Vec<usize>, bool) {
+    let mut wire = Vec::new();
+    let mut chunks = Vec::new();
+    for &size in sizes.iter().cycle().take(100_000) {
+        match outbox.chunk() {
+            Next::Write(chunk) => {
+                chunks.push(chunk.len());
+                let n = size.min(chunk.len());
+                wire.extend_from_slice(&chunk[..n]);
+                outbox.advance(n).unwrap();
+            }
+            Next::Wait => return (wire, chunks, false),
+            Next::Close => return (wire, chunks, true),
+        }
+    }
+    panic!("did not drain");
+}
+
+#[test]
+fn chunks_respect_the_maximum_without_splitting_up_front() {
+    let big = [7u8; 10];
+    let mut outbox = FixedOutbox::<4>::new();
+    outbox.set_max_chunk_len(4);
+    outbox.push(&big).unwrap();
+    outbox.push(b"ab").unwrap();
+    assert_eq!(outbox.len(), 2, "one item per push");
+    let (wire, chunks, closed) = drain(&mut outbox, &[usize::MAX]);
+    assert_eq!(chunks, [4, 4, 2, 2]);
+    assert_eq!(wire.len(), 12);
+    assert!(!closed);
+    assert!(outbox.is_empty());
+}
+
+#[test]
+fn partial_writes_of_every_size_including_zero() {
+    let payload: Vec<u8> = (0..=255).collect();
+    for size in 0..=300 {
+        let mut producer = SimpleProducer::new(&payload[50..200], 33);
+        let mut outbox = FixedOutbox::<8>::new();
+        outbox.set_max_chunk_len(100);
+        outbox.push(&payload[..50]).unwrap();
+        outbox.push_producer_ref(&mut producer).unwrap();
+        outbox.push(&payload[200..]).unwrap();
+        outbox.push(b"").unwrap();
+        outbox.close_when_done();
+        // A write of `size`, then a would-block, then `size` again...
+        let (wire, _, closed) = drain(&mut outbox, &[size.max(1), 0]);
+        assert_eq!(wire, payload, "write size {size}");
+        assert!(closed);
+        assert!(!outbox.wants_write() || outbox.is_closing());
+    }
+}
+
+#[test]
+fn zero_advance_and_repeated_chunk_return_the_same_bytes() {
+    let mut outbox = FixedOutbox::<2>::new();
+    outbox.push(b"hello").unwrap();
+    assert_eq!(outbox.chunk(), Next::Write(b"hello"));
+    outbox.advance(0).unwrap();
+    assert_eq!(outbox.chunk(), Next::Write(b"hello"));
+    outbox.advance(2).unwrap();
+    assert_eq!(outbox.chunk(), Next::Write(b"llo"));
+    let error = outbox.advance(4).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "advanced by 4 bytes, but only 3 were handed out to write"
+    );
+    assert_eq!(
+        outbox.chunk(),
+        Next::Write(b"llo"),
+        "a refused advance changes nothing"
+    );
+    outbox.advance(3).unwrap();
+    assert_eq!(outbox.chunk(), Next::Wait);
+    assert_eq!(outbox.advance(1).unwrap_err().offered, 0);
+}
+
+#[test]
+fn close_comes_after_the_last_byte_and_refuses_later_pushes() {
+    let mut outbox = FixedOutbox::<2>::new();
+    assert_eq!(outbox.chunk(), Next::Wait);
+    outbox.push(b"bye").unwrap();
+    outbox.close_when_done();
+    assert!(
+        matches!(outbox.push(b"late"), Err(PushError::Closed(buf)) if buf.as_bytes() == b"late")
+    );
+    assert_eq!(outbox.chunk(), Next::Write(b"bye"));
+    outbox.advance(2).unwrap();
+    assert_eq!(outbox.chunk(), Next::Write(b"e"));
+    outbox.advance(1).unwrap();
+    assert_eq!(outbox.chunk(), Next::Close);
+    assert_eq!(outbox.chunk(), Next::Close);
+}
+
+#[test]
+fn full_fixed_queue_gives_the_item_back() {
+    let mut producer = SimpleProducer::new(&b"p"[..], 1);
+    let mut outbox = FixedOutbox::<2>::new();
+    outbox.push(b"a").unwrap();
+    outbox.push(b"b").unwrap();
+    let refused = outbox.push(b"c").unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "outbox is full; the item was not queued"
+    );
+    assert_eq!(refused.into_inner().as_bytes(), b"c");
+    assert!(matches!(
+        outbox.push_producer_ref(&mut producer),
+        Err(PushError::Full(_))
+    ));
+}
+
+#[test]
+fn clear_drops_everything_and_reports_a_pending_close() {
+    let mut outbox = FixedOutbox::<4>::new();
+    outbox.push(b"abc").unwrap();
+    assert!(!outbox.clear());
+    outbox.push(b"abc").unwrap();
+    outbox.close_when_done();
+    assert!(outbox.clear());
+    assert_eq!(outbox.queued_len(), 0);
+    assert_eq!(outbox.chunk(), Next::Wait);
+    outbox.push(b"again").unwrap();
+    assert_eq!(outbox.chunk(), Next::Write(b"again"));
+}
+
+#[test]
+fn producers_are_polled_lazily_in_order() {
+    let mut first = Scripted::new(
+        0,
+        vec![
+            Step::Chunk(b"one".to_vec()),
+            Step::NotYet,
+            Step::Chunk(b"two".to_vec()),
+        ],
+    );
+    let mut second = Scripted::new(1, vec![Step::Chunk(b"three".to_vec())]);
+    {
+        let mut outbox = FixedOutbox::<4>::new();
+        outbox.push(b"head").unwrap();
+        outbox.push_producer_ref(&mut first).unwrap();
+        outbox.push_producer_ref(&mut second).unwrap();
+        let (wire, _, _) = drain(&mut outbox, &[100]);
+        // "Not yet" stops the outbox at the first producer; the second waits.
+        assert_eq!(wire, b"headone");
+        let (wire, _, _) = drain(&mut outbox, &[100]);
+        assert_eq!(wire, b"twothree");
+    }
+    assert!(first.polls > 0);
+    let mut never = Scripted::new(2, vec![Step::Chunk(b"x".to_vec())]);
+    {
+        let mut outbox = FixedOutbox::<4>::new();
+        outbox.push(b"head").unwrap();
+        outbox.push_producer_ref(&mut never).unwrap();
+        assert_eq!(outbox.chunk(), Next::Write(b"head"));
+        outbox.advance(3).unwrap();
+        assert_eq!(outbox.chunk(), Next::Write(b"d"));
+    }
+    assert_eq!(never.polls, 0, "polled before reaching the head");
+}
+
+#[test]
+fn iter_producer_skips_empty_chunks() {
+    let mut producer = IterProducer::new(vec![&b""[..], b"ab", b"", b"c"].into_iter());
+    let mut outbox = FixedOutbox::<1>::new();
+    outbox.push_producer_ref(&mut producer).unwrap();
+    outbox.close_when_done();
+    let (wire, chunks, closed) = drain(&mut outbox, &[1]);
+    assert_eq!(
+        (wire.as_slice(), chunks.as_slice(), closed),
+        (&b"abc"[..], &[2, 1, 1][..], true)
+    );
+}
+
+#[test]
+fn backpressure_has_hysteresis() {
+    let data = [0u8; 100];
+    let mut outbox = FixedOutbox::<8>::new();
+    outbox.set_watermarks(50, 150);
+    outbox.push(&data).unwrap();
+    assert!(!outbox.should_pause_reading());
+    outbox.push(&data).unwrap();
+    assert!(outbox.should_pause_reading(), "200 > 150");
+    let _ = outbox.chunk();
+    outbox.advance(100).unwrap();
+    assert!(
+        outbox.should_pause_reading(),
+        "100 is still above the low mark"
+    );
+    let _ = outbox.chunk();
+    outbox.advance(50).unwrap();
+    assert!(!outbox.should_pause_reading(), "50 <= 50");
+    assert_eq!(outbox.queued_len(), 50);
+}
+
+#[test]
+fn producer_chunk_larger_than_max_comes_in_pieces() {
+    struct Once(Vec<u8>, usize);
+    impl Producer for Once {
+        fn chunk(&mut self) -> Produced<'_> {
+            if self.1 == self.0.len() {
+                Produced::Done
+            } else {
+                Produced::Chunk(&self.0[self.1..])
+            }
+        }
+        fn advance(&mut self, n: usize) {
+            self.1 += n;
+        }
+    }
+    let mut producer = Once(vec![1; 10], 0);
+    let mut outbox = FixedOutbox::<1>::new();
+    outbox.set_max_chunk_len(3);
+    outbox.push_producer_ref(&mut producer).unwrap();
+    let (wire, chunks, _) = drain(&mut outbox, &[usize::MAX]);
+    assert_eq!((wire.len(), chunks), (10, vec![3, 3, 3, 1]));
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn vectored_fill_gathers_small_pushes() {
+    use std::io::IoSlice;
+    const DATA: [u8; 8] = [9; 8];
+    let mut producer = SimpleProducer::new(&b"PPPP"[..], 3);
+    let mut outbox = FixedOutbox::<8>::new();
+    outbox.set_max_chunk_len(10);
+    outbox.push(b"ab").unwrap();
+    outbox.push(b"cd").unwrap();
+    outbox.push_producer_ref(&mut producer).unwrap();
+    outbox.push(b"ef").unwrap();
+    let mut slices = [IoSlice::new(&[]); 8];
+    let filled = outbox.chunks_vectored(&mut slices);
+    // Buffers up to the producer, which is not at the head yet.
+    assert_eq!(filled, 2);
+    assert_eq!((&*slices[0], &*slices[1]), (&b"ab"[..], &b"cd"[..]));
+    outbox.advance(3).unwrap();
+    let mut slices = [IoSlice::new(&[]); 8];
+    let filled = outbox.chunks_vectored(&mut slices);
+    assert_eq!((filled, &*slices[0]), (1, &b"d"[..]));
+    outbox.advance(1).unwrap();
+    // The producer at the head contributes its chunk, and nothing after it.
+    let mut slices = [IoSlice::new(&[]); 8];
+    let filled = outbox.chunks_vectored(&mut slices);
+    assert_eq!((filled, &*slices[0]), (1, &b"PPP"[..]));
+    outbox.advance(3).unwrap();
+    let mut slices = [IoSlice::new(&[]); 8];
+    let filled = outbox.chunks_vectored(&mut slices);
+    assert_eq!((filled, &*slices[0]), (1, &b"P"[..]));
+    outbox.advance(1).unwrap();
+    let mut slices = [IoSlice::new(&[]); 8];
+    let filled = outbox.chunks_vectored(&mut slices[..1]);
+    assert_eq!((filled, &*slices[0]), (1, &b"ef"[..]));
+    outbox.advance(0).unwrap();
+    // The maximum caps the total.
+    outbox.push(&DATA).unwrap();
+    outbox.push(&DATA).unwrap();
+    let mut slices = [IoSlice::new(&[]); 8];
+    let filled = outbox.chunks_vectored(&mut slices);
+    let lens: Vec<usize> = slices[..filled].iter().map(|s| s.len()).collect();
+    assert_eq!(lens, [2, 8]);
+}
+
+fn random_ops(rng: &mut Rng, count: usize) -> Vec<Op> {
+    let bytes = |rng: &mut Rng| -> Vec<u8> {
+        let len = rng.below(12);
+        (0..len).map(|_| rng.below(256) as u8).collect()
+    };
+    (0..count)
+        .map(|_| match rng.below(12) {
+            0 | 1 => Op::PushBorrowed(bytes(rng)),
+            2 => Op::PushOwned(bytes(rng)),
+            3 => Op::PushProducer(
+                (0..rng.below(4))
+                    .map(|_| {
+                        if rng.below(3) == 0 {
+                            Step::NotYet
+                        } else {
+                            Step::Chunk(bytes(rng))
+                        }
+                    })
+                    .collect(),
+            ),
+            4 => Op::CloseWhenDone,
+            5 if rng.below(4) == 0 => Op::Clear,
+            6 => Op::SetMaxChunk(rng.below(9) as u16),
+            7 => Op::OverAdvance,
+            8 => Op::WriteVectored {
+                n: rng.below(20) as u16,
+                slots: rng.below(4) as u8,
+            },
+            _ => Op::Write(rng.below(10) as u16),
+        })
+        .collect()
+}
+
+#[test]
+fn random_operations_against_the_model() {
+    let mut rng = Rng::new(42);
+    let rounds = if cfg!(miri) { 20 } else { 3000 };
+    for _ in 0..rounds {
+        let count = rng.below(40);
+        let mut ops = random_ops(&mut rng, count);
+        // Finish by writing everything out.
+        ops.extend(std::iter::repeat_n(Op::Write(u16::MAX), 60));
+        check::<asynchat::Fixed<4>>(&ops, Some(4));
+        #[cfg(feature = "alloc")]
+        check::<asynchat::Growable>(&ops, None);
+    }
+}
