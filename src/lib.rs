@@ -13,6 +13,9 @@
 //! - [`Outbox`] queues buffers (borrowed or owned, never copied) and lazy
 //!   [`Producer`]s, hands out chunks to write, takes back how much was written, and
 //!   says when to close.
+//! - With `std`, [`io`] moves bytes between these and `std::io` streams, and
+//!   [`Channel`] drives a [`Handler`] (asynchat's `collect_incoming_data` and
+//!   `found_terminator`) over a stream, blocking or from your event loop.
 //!
 //! # Example
 //!
@@ -108,8 +111,14 @@ extern crate alloc;
 extern crate std;
 
 mod bounded;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod channel;
 mod error;
 mod framer;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod io;
 mod outbox;
 mod producer;
 mod search;
@@ -117,6 +126,8 @@ mod storage;
 mod terminator;
 
 pub use bounded::BoundedFramer;
+#[cfg(feature = "std")]
+pub use channel::{Channel, Context, Handler, Status};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
 pub use framer::{Event, Finish, Framer};
 #[doc(hidden)]

@@ -1,0 +1,87 @@
+//! Moving bytes between the Sans-IO core and `std::io` streams.
+
+use std::io::{self, IoSlice, Read, Write};
+
+use crate::outbox::{Next, Outbox};
+use crate::storage::Storage;
+
+/// What one [`read_some`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadOutcome {
+    /// This many bytes (at least 1) are at the start of the buffer.
+    Read(usize),
+    /// The peer closed its side (`Ok(0)` from `read`).
+    Eof,
+    /// Nothing now (`WouldBlock`): wait for readability.
+    WouldBlock,
+}
+
+/// Reads once into `buf`, retrying `Interrupted` and turning `WouldBlock` into
+/// [`ReadOutcome::WouldBlock`] and `Ok(0)` into [`ReadOutcome::Eof`].
+///
+/// # Errors
+///
+/// Any other error from `read`.
+pub fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<ReadOutcome> {
+    loop {
+        return match reader.read(buf) {
+            Ok(0) if !buf.is_empty() => Ok(ReadOutcome::Eof),
+            Ok(n) => Ok(ReadOutcome::Read(n)),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(ReadOutcome::WouldBlock),
+            Err(e) => Err(e),
+        };
+    }
+}
+
+/// What [`write_outbox`] stopped at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// Nothing left to write now (the outbox said [`Next::Wait`]).
+    Idle,
+    /// The writer would block; wait for writability.
+    WouldBlock,
+    /// Everything before `close_when_done` is written: close the connection.
+    Close,
+}
+
+/// The most slices handed to one `write_vectored`.
+const MAX_SLICES: usize = 64;
+
+/// Writes the outbox out with `write_vectored` until it is empty, the writer would
+/// block, or the outbox says to close. `Interrupted` is retried.
+///
+/// # Errors
+///
+/// Any other write error, and `WriteZero` if the writer accepts nothing. Bytes not
+/// written stay queued: nothing is lost.
+pub fn write_outbox<S: Storage>(
+    writer: &mut impl Write,
+    outbox: &mut Outbox<'_, S>,
+) -> io::Result<WriteOutcome> {
+    loop {
+        let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+        let filled = outbox.chunks_vectored(&mut slices);
+        if filled == 0 {
+            return Ok(match outbox.chunk() {
+                Next::Close => WriteOutcome::Close,
+                // `chunks_vectored` and `chunk` see the same head.
+                Next::Wait | Next::Write(_) => WriteOutcome::Idle,
+            });
+        }
+        match writer.write_vectored(&slices[..filled]) {
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    "the writer accepted no bytes",
+                ))
+            }
+            Ok(n) => outbox
+                .advance(n)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(WriteOutcome::WouldBlock),
+            Err(e) => return Err(e),
+        }
+    }
+}
