@@ -218,6 +218,12 @@ impl<S: Read + Write, H: Handler> Channel<S, H> {
         &self.stream
     }
 
+    /// The stream, mutably: to register it with an event loop. Reading or writing
+    /// it directly bypasses the channel.
+    pub fn stream_mut(&mut self) -> &mut S {
+        &mut self.stream
+    }
+
     /// The stream, the handler.
     pub fn into_parts(self) -> (S, H) {
         (self.stream, self.handler)
