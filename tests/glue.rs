@@ -335,3 +335,30 @@ fn our_client_against_python_asynchat_server() {
         assert!(server.wait().unwrap().success());
     }
 }
+
+mod support;
+
+#[test]
+fn scripted_reads_and_writes_lose_nothing() {
+    use support::glue_model::{check, IoStep};
+    use support::rng::Rng;
+    let mut rng = Rng::new(9);
+    let rounds = if cfg!(miri) { 5 } else { 500 };
+    for _ in 0..rounds {
+        let messages: Vec<Vec<u8>> = (0..rng.below(5))
+            .map(|_| (0..rng.below(300)).map(|_| rng.below(256) as u8).collect())
+            .collect();
+        let script = |rng: &mut Rng| -> Vec<IoStep> {
+            (0..rng.below(6))
+                .map(|_| match rng.below(4) {
+                    0 => IoStep::WouldBlock,
+                    1 => IoStep::Interrupted,
+                    _ => IoStep::Bytes(rng.below(256) as u8),
+                })
+                .collect()
+        };
+        let reads = script(&mut rng);
+        let writes = script(&mut rng);
+        check(&messages, &reads, &writes);
+    }
+}

@@ -2,3 +2,5 @@
 pub mod framer_model;
 pub mod outbox_model;
 pub mod rng;
+#[cfg(feature = "std")]
+pub mod glue_model;
