@@ -41,7 +41,9 @@ impl Read for ScriptedStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match step(&self.reads, &mut self.read_calls) {
             IoStep::Bytes(n) => {
-                let n = (n as usize % 64 + 1).min(buf.len()).min(self.input.len() - self.read_pos);
+                let n = (n as usize % 64 + 1)
+                    .min(buf.len())
+                    .min(self.input.len() - self.read_pos);
                 buf[..n].copy_from_slice(&self.input[self.read_pos..self.read_pos + n]);
                 self.read_pos += n;
                 Ok(n)
@@ -89,7 +91,10 @@ impl Handler for Echo {
             ctx.push(data).unwrap();
             ctx.set_terminator(Terminator::literal(b"\n"));
         } else {
-            let len = std::str::from_utf8(data.strip_prefix(b"ECHO ").unwrap()).unwrap().parse().unwrap();
+            let len = std::str::from_utf8(data.strip_prefix(b"ECHO ").unwrap())
+                .unwrap()
+                .parse()
+                .unwrap();
             self.in_message = true;
             ctx.set_terminator(Terminator::Count(len));
         }
@@ -131,5 +136,8 @@ pub fn check(messages: &[Vec<u8>], reads: &[IoStep], writes: &[IoStep]) {
     }
     assert!(closed, "the channel did not finish");
     let expected: Vec<u8> = messages.concat();
-    assert!(channel.stream().written == expected, "echoes lost or reordered");
+    assert!(
+        channel.stream().written == expected,
+        "echoes lost or reordered"
+    );
 }

@@ -1,6 +1,6 @@
 #![allow(dead_code)]
 pub mod framer_model;
-pub mod outbox_model;
-pub mod rng;
 #[cfg(feature = "std")]
 pub mod glue_model;
+pub mod outbox_model;
+pub mod rng;
