@@ -9,7 +9,7 @@ root = os.path.join(os.path.dirname(__file__), "..", "target", "criterion")
 
 
 def median_ns(group, bench):
-    path = os.path.join(root, group, *bench.split("/"), "new", "estimates.json")
+    path = os.path.join(root, group, bench.replace("/", "_"), "new", "estimates.json")
     try:
         with open(path) as f:
             return json.load(f)["median"]["point_estimate"]

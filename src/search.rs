@@ -55,27 +55,33 @@ fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
 /// The leftmost whole match inside `haystack`.
 ///
 /// `memchr` on the needle's first byte, then a compare: for the terminators chat
-/// protocols use (`\n`, `\r\n`, `\r\n.\r\n`) the first byte is rare in the data, so
-/// this runs at memchr speed without building a searcher per call (the framer cannot
-/// keep a `memmem::Finder` borrowing its own storage, and rebuilding one per frame
-/// costs more than a short frame). Worst case, each byte is compared `needle.len()`
-/// times, which the capacity bounds.
+/// protocols use (`\n`, `\r\n`) the first byte is rare in the data and this runs at
+/// memchr speed without building a searcher per call (the framer cannot keep a
+/// `memmem::Finder` borrowing its own storage, and building one per short frame costs
+/// more than the frame). When the first byte keeps matching without the rest (`\r`
+/// in a `\r\n.\r\n` search), it hands the rest of the haystack to `memmem`, whose
+/// set-up cost is then paid once for a long stretch.
 #[inline]
 pub(crate) fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    /// False candidates before switching to `memmem`.
+    const MAX_MISSES: usize = 4;
     let (&first, rest) = needle.split_first()?;
     if rest.is_empty() {
         return memchr::memchr(first, haystack);
     }
     let last_start = haystack.len().checked_sub(needle.len())?;
     let mut from = 0;
-    while from <= last_start {
+    for _ in 0..MAX_MISSES {
+        if from > last_start {
+            return None;
+        }
         let i = from + memchr::memchr(first, &haystack[from..=last_start])?;
         if &haystack[i + 1..i + needle.len()] == rest {
             return Some(i);
         }
         from = i + 1;
     }
-    None
+    memchr::memmem::find(&haystack[from..], needle).map(|i| from + i)
 }
 
 /// Length of the longest suffix of `haystack` that is a proper prefix of `needle`.
@@ -100,6 +106,12 @@ mod tests {
         assert_eq!(find_whole(b"\r", b"\r\n"), None);
         assert_eq!(find_whole(b"", b"\n"), None);
         assert_eq!(find_whole(b"ab\n", b"\n"), Some(2));
+        // Past the false candidates, memmem takes over.
+        assert_eq!(
+            find_whole(b"\r\n\r\n\r\n\r\n\r\n\r\n.\r\n", b"\r\n.\r\n"),
+            Some(10)
+        );
+        assert_eq!(find_whole(b"\r\r\r\r\r\r\r", b"\r\n"), None);
     }
 
     #[test]
