@@ -13,8 +13,8 @@
 //! - [`Outbox`] queues buffers (borrowed or owned, never copied) and lazy
 //!   [`Producer`]s, hands out chunks to write, takes back how much was written, and
 //!   says when to close.
-//! - With `std`, [`io`] moves bytes between these and `std::io` streams, and
-//!   [`Channel`] drives a [`Handler`] (asynchat's `collect_incoming_data` and
+//! - With `std`, `io` moves bytes between these and `std::io` streams, and
+//!   `Channel` drives a `Handler` (asynchat's `collect_incoming_data` and
 //!   `found_terminator`) over a stream, blocking or from your event loop.
 //!
 //! # Example
@@ -99,7 +99,11 @@
 //! | at close, held-back bytes and an unfinished frame are dropped | [`Framer::finish`] returns them and a [`Truncated`] error | a truncated message must not pass for a complete one, nor vanish |
 //! | a frame may grow without bound in `incoming` | [`BoundedFramer`] reports [`FrameTooLong`] and skips to the next terminator | a peer that never sends the terminator must not exhaust memory |
 //! | re-joins and re-searches its whole input buffer on every read | searches each byte once, keeps only a partial terminator | asynchat is quadratic on long frames fed in small reads |
-//! | `discard_buffers` also clears the output queue | [`Framer::reset`] is for input only | the read and write halves are separate values here |
+//! | `discard_buffers` clears input and output together | [`Framer::reset`] and [`Outbox::clear`], which also reports a pending close | the read and write halves are separate values here |
+//! | `push` slices a large buffer into `ac_out_buffer_size` pieces up front | one item per push, handed out in pieces as it is written | no copies, no per-piece allocation |
+//! | a push after `close_when_done` is silently dropped | refused with [`PushError::Closed`], the item given back | data must not vanish |
+//! | a producer's empty `more()` ends it | [`Produced::NotYet`] and [`Produced::Done`] are distinct | a producer may have nothing *yet* |
+//! | frames keep being dispatched after `close()` in `found_terminator` | no callback runs after `Context::close_when_done` (`std`) | nothing should act on input after the close |
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

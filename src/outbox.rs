@@ -128,16 +128,17 @@ pub enum Next<'a> {
 /// `push_with_producer` and `close_when_done`), without the socket.
 ///
 /// `S` is where the queue lives: [`Fixed<C>`] for at most `C` items and no
-/// allocation, or [`Growable`](crate::Growable) with `alloc`. See the aliases
-/// [`FixedOutbox`] and [`VecOutbox`](crate::VecOutbox).
+/// allocation, or `Growable` with `alloc`. See the aliases
+/// [`FixedOutbox`] and `VecOutbox`.
 ///
 /// # Run loop
 ///
-/// 1. [`push`](Self::push) buffers and [`push_producer`](Self::push_producer)s; call
-///    [`close_when_done`](Self::close_when_done) after the last one if the
+/// 1. [`push`](Self::push) buffers and
+///    [`push_producer_ref`](Self::push_producer_ref) producers (with `alloc`, also
+///    `push_producer` for owned ones); call [`close_when_done`](Self::close_when_done) after the last one if the
 ///    connection should close.
 /// 2. When the socket is writable, call [`chunk`](Self::chunk) (or, with `std`,
-///    [`chunks_vectored`](Self::chunks_vectored)), write what you can, and report it
+///    `chunks_vectored`), write what you can, and report it
 ///    with [`advance`](Self::advance) (0 for "would block" is fine).
 /// 3. Repeat until [`Next::Wait`] (nothing to write now) or [`Next::Close`].
 ///
@@ -393,7 +394,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
     }
 
     /// Reports that `written` bytes of what [`chunk`](Self::chunk) or
-    /// [`chunks_vectored`](Self::chunks_vectored) handed out were written; 0 (a write
+    /// `chunks_vectored` handed out were written; 0 (a write
     /// that would block) is fine. Several calls may split one chunk.
     ///
     /// # Errors

@@ -4,7 +4,7 @@
 use crate::outbox::Entry;
 
 /// How an [`Outbox`](crate::Outbox) stores its queue. Implemented by [`Fixed`] and,
-/// with `alloc`, [`Growable`]; sealed.
+/// with `alloc`, `Growable`; sealed.
 pub trait Storage: sealed::Sealed {
     /// The queue type.
     #[doc(hidden)]
