@@ -150,7 +150,8 @@ pub use terminator::{Delimiter, Terminator, DEFAULT_CAPACITY};
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub type VecOutbox<'a> = Outbox<'a, Growable>;
 
-/// The README's examples, compiled and run as doc tests so they cannot drift.
+/// The README's examples, compiled and run as doc tests so they cannot drift (they
+/// use the std glue).
 #[doc = include_str!("../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "std"))]
 pub struct ReadmeDoctests;
