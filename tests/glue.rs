@@ -1,6 +1,8 @@
 //! The std glue over real loopback TCP, and against the real Python asynchat.
 #![cfg(feature = "std")]
 
+mod support;
+
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
@@ -10,44 +12,8 @@ use std::time::{Duration, Instant};
 
 use asynchat::channel::{Context, Handler};
 use asynchat::io::{write_outbox, WriteOutcome};
-use asynchat::{Channel, Status, Terminator, Truncated, VecOutbox};
-
-/// A server that echoes any number of `ECHO <len>\n<len bytes>` messages and closes
-/// after `QUIT\n`, reporting how the stream ended.
-#[derive(Default)]
-struct Echo {
-    data: Vec<u8>,
-    in_message: bool,
-    end: Option<Result<(), Truncated>>,
-}
-
-impl Handler for Echo {
-    fn collect_incoming_data(&mut self, data: &[u8]) {
-        self.data.extend_from_slice(data);
-    }
-
-    fn found_terminator(&mut self, ctx: &mut Context<'_>) {
-        let data = std::mem::take(&mut self.data);
-        if self.in_message {
-            self.in_message = false;
-            ctx.push(data).unwrap();
-            ctx.set_terminator(Terminator::literal(b"\n"));
-        } else if data == b"QUIT" {
-            ctx.close_when_done();
-        } else {
-            let len = std::str::from_utf8(data.strip_prefix(b"ECHO ").unwrap())
-                .unwrap()
-                .parse()
-                .unwrap();
-            self.in_message = true;
-            ctx.set_terminator(Terminator::Count(len));
-        }
-    }
-
-    fn handle_eof(&mut self, end: Result<(), Truncated>, _ctx: &mut Context<'_>) {
-        self.end = Some(end);
-    }
-}
+use asynchat::{Channel, Status, Terminator, VecOutbox};
+use support::glue_model::Echo;
 
 /// Serves one connection on a blocking channel; the thread returns the handler.
 fn serve_one() -> (SocketAddr, thread::JoinHandle<Echo>) {
@@ -335,8 +301,6 @@ fn our_client_against_python_asynchat_server() {
         assert!(server.wait().unwrap().success());
     }
 }
-
-mod support;
 
 #[test]
 fn scripted_reads_and_writes_lose_nothing() {

@@ -72,11 +72,13 @@ impl Write for ScriptedStream {
     }
 }
 
-/// Echoes each `ECHO <len>` message.
+/// A server that echoes any number of `ECHO <len>\n<len bytes>` messages, closes
+/// after `QUIT\n`, and records how the stream ended.
 #[derive(Default)]
-struct Echo {
-    data: Vec<u8>,
-    in_message: bool,
+pub struct Echo {
+    pub data: Vec<u8>,
+    pub in_message: bool,
+    pub end: Option<Result<(), asynchat::Truncated>>,
 }
 
 impl Handler for Echo {
@@ -90,6 +92,8 @@ impl Handler for Echo {
             self.in_message = false;
             ctx.push(data).unwrap();
             ctx.set_terminator(Terminator::literal(b"\n"));
+        } else if data == b"QUIT" {
+            ctx.close_when_done();
         } else {
             let len = std::str::from_utf8(data.strip_prefix(b"ECHO ").unwrap())
                 .unwrap()
@@ -98,6 +102,10 @@ impl Handler for Echo {
             self.in_message = true;
             ctx.set_terminator(Terminator::Count(len));
         }
+    }
+
+    fn handle_eof(&mut self, end: Result<(), asynchat::Truncated>, _ctx: &mut Context<'_>) {
+        self.end = Some(end);
     }
 }
 
