@@ -160,13 +160,6 @@ impl<const N: usize> Framer<N> {
             Terminator::Count(remaining) => {
                 usize::try_from(*remaining).map_or(available, |remaining| remaining.min(available))
             }
-            // A terminator at the very start is the leftmost match: no search. This is
-            // the common case right after the data before it was reported.
-            Terminator::Bytes(needle) if held.is_empty() && input.starts_with(needle) => {
-                let len = needle.len();
-                self.consume(input, len);
-                return self.end_frame();
-            }
             Terminator::Bytes(needle) => match search::find(held, input, needle) {
                 Found::At(0) => {
                     let len = needle.len();

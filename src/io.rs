@@ -2,7 +2,7 @@
 
 use std::io::{self, IoSlice, Read, Write};
 
-use crate::outbox::{Next, Outbox};
+use crate::outbox::Outbox;
 use crate::storage::Storage;
 
 /// What one [`read_some`] did.
@@ -37,7 +37,7 @@ pub fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<ReadOutco
 /// What [`write_outbox`] stopped at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WriteOutcome {
-    /// Nothing left to write now (the outbox said [`Next::Wait`]).
+    /// Nothing left to write now (the outbox said [`Next::Wait`](crate::Next::Wait)).
     Idle,
     /// The writer would block; wait for writability.
     WouldBlock,
@@ -63,10 +63,12 @@ pub fn write_outbox<S: Storage>(
         let mut slices = [IoSlice::new(&[]); MAX_SLICES];
         let filled = outbox.chunks_vectored(&mut slices);
         if filled == 0 {
-            return Ok(match outbox.chunk() {
-                Next::Close => WriteOutcome::Close,
-                // `chunks_vectored` and `chunk` see the same head.
-                Next::Wait | Next::Write(_) => WriteOutcome::Idle,
+            // `chunks_vectored` dropped finished producers: an empty queue is all
+            // written, and a producer left at the head has nothing yet.
+            return Ok(if outbox.is_empty() && outbox.is_closing() {
+                WriteOutcome::Close
+            } else {
+                WriteOutcome::Idle
             });
         }
         match writer.write_vectored(&slices[..filled]) {

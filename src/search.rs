@@ -31,6 +31,11 @@ pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
         }
     }
     let base = held.len();
+    // A terminator at the very start is the leftmost match: no search. This is the
+    // common case, right after the data before it was reported.
+    if input.starts_with(needle) {
+        return Found::At(base);
+    }
     if let Some(i) = find_whole(input, needle) {
         return Found::At(base + i);
     }
