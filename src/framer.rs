@@ -4,6 +4,10 @@ use crate::error::Truncated;
 use crate::search::{self, Found};
 use crate::terminator::{Terminator, DEFAULT_CAPACITY};
 
+/// Inputs up to this length skip the general search when they cannot hold a
+/// terminator: see [`Framer::take_short_data`].
+const SHORT_INPUT: usize = 16;
+
 /// What the [`Framer`] found next in its input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Event<'a> {
@@ -77,6 +81,9 @@ pub struct Framer<const N: usize = DEFAULT_CAPACITY> {
     /// `held_start` were already reported or consumed.
     held: heapless::Vec<u8, N>,
     held_start: usize,
+    /// The data just reported ran up to a terminator, whose bytes are consumed: the
+    /// next event is [`Event::Terminator`], without searching again.
+    terminator_found: bool,
     frame_len: u64,
     position: u64,
 }
@@ -119,6 +126,7 @@ impl<const N: usize> Framer<N> {
             terminator,
             held: heapless::Vec::new(),
             held_start: 0,
+            terminator_found: false,
             frame_len: 0,
             position: 0,
         }
@@ -139,18 +147,117 @@ impl<const N: usize> Framer<N> {
     ///
     /// None: every byte sequence is valid input.
     #[must_use = "events carry the data; dropping one loses it"]
+    #[inline]
     pub fn next_event<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Event<'a>> {
+        // The calls that cost most per byte are decided inline: the terminator right
+        // after a frame's data, an empty rest of the input, and a few bytes of data.
+        if let Some(terminator) = self.take_terminator() {
+            return Some(terminator);
+        }
+        if input.len() <= SHORT_INPUT && self.needs_input() {
+            if input.is_empty() {
+                return None;
+            }
+            if let Some(data) = self.take_short_data(input) {
+                return Some(Event::Data(data));
+            }
+        }
+        self.search(input)
+    }
+
+    /// All of a short `input` as data if it holds no first byte of the terminator:
+    /// the common case of bytes that arrive a few at a time (a UART, a `recv` that
+    /// returns 1), decided with a plain loop where the search's set-up would cost
+    /// more. Call only when nothing is held back, with at most [`SHORT_INPUT`] bytes.
+    #[inline]
+    fn take_short_data<'i>(&mut self, input: &mut &'i [u8]) -> Option<&'i [u8]> {
+        let Terminator::Bytes(needle) = &self.terminator else {
+            return None;
+        };
+        let first = needle.first()?;
+        if input.contains(first) {
+            return None;
+        }
+        let data = core::mem::take(input);
+        self.position += data.len() as u64;
+        self.frame_len += data.len() as u64;
+        Some(data)
+    }
+
+    /// The rest of [`next_event`](Self::next_event), out of line.
+    fn search<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Event<'a>> {
+        if self.held_start == self.held.len() {
+            if let Terminator::Bytes(needle) = &self.terminator {
+                let found = search::find(&[], input, needle);
+                let terminator_len = needle.len();
+                return self.take_from_input(input, found, terminator_len);
+            }
+        }
         match self.step(input, usize::MAX) {
             Step::Event(event) => Some(event),
             Step::NeedInput | Step::Capped => None,
         }
     }
 
+    /// Whether only more input can produce an event: nothing held back, and no
+    /// `Count(0)` waiting to fire.
+    #[inline]
+    fn needs_input(&self) -> bool {
+        self.held_start == self.held.len() && !matches!(self.terminator, Terminator::Count(0))
+    }
+
+    /// Acts on `found`, the place of the terminator (`terminator_len` bytes) in
+    /// `input`, when nothing is held back: the common case of
+    /// [`next_event`](Self::next_event), where every event borrows the input.
+    /// [`step`](Self::step) covers every case and gives the same events.
+    #[inline]
+    fn take_from_input<'a, 'i: 'a>(
+        &'a mut self,
+        input: &mut &'i [u8],
+        found: Found,
+        terminator_len: usize,
+    ) -> Option<Event<'a>> {
+        let (data, rest) = match found {
+            Found::At(at) => {
+                self.terminator_found = true;
+                let (data, rest) = input.split_at(at);
+                (data, rest.get(terminator_len..).unwrap_or_default())
+            }
+            Found::PrefixFrom(from) => input.split_at(from),
+        };
+        self.position += (input.len() - rest.len()) as u64;
+        *input = rest;
+        if !self.terminator_found && !input.is_empty() {
+            self.hold_back(input);
+        }
+        if data.is_empty() {
+            return self.take_terminator();
+        }
+        self.frame_len += data.len() as u64;
+        Some(Event::Data(data))
+    }
+
+    /// The [`Event::Terminator`] of a terminator already found and consumed, if any.
+    #[inline]
+    fn take_terminator<'a>(&mut self) -> Option<Event<'a>> {
+        if !core::mem::take(&mut self.terminator_found) {
+            return None;
+        }
+        self.frame_len = 0;
+        Some(Event::Terminator)
+    }
+
     /// Like [`next_event`](Self::next_event), but a data event holds at most `cap`
     /// bytes, and with `cap == 0` data is left where it is ([`Step::Capped`]).
     pub(crate) fn step<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8], cap: usize) -> Step<'a> {
+        if self.terminator_found {
+            self.terminator_found = false;
+            return self.end_frame();
+        }
         let held = &self.held[self.held_start..];
         let available = held.len() + input.len();
+        // The length of the terminator that ends the data, if it is in sight.
+        let mut terminator_after = None;
         let data_len = match &self.terminator {
             Terminator::None => available,
             Terminator::Count(0) => {
@@ -166,11 +273,15 @@ impl<const N: usize> Framer<N> {
                     self.consume(input, len);
                     return self.end_frame();
                 }
-                Found::At(start) | Found::PrefixFrom(start) if start > 0 => start,
-                Found::At(_) | Found::PrefixFrom(_) => {
+                Found::At(start) => {
+                    terminator_after = Some(needle.len());
+                    start
+                }
+                Found::PrefixFrom(0) => {
                     self.hold_back(input);
                     return Step::NeedInput;
                 }
+                Found::PrefixFrom(start) => start,
             },
         };
         let len = data_len.min(cap);
@@ -181,20 +292,34 @@ impl<const N: usize> Framer<N> {
                 Step::Capped
             };
         }
-        let data = if self.held_start < self.held.len() {
-            let start = self.held_start;
-            self.held_start += len.min(self.held.len() - start);
-            &self.held[start..self.held_start]
+        // Held-back bytes come first, and an event never mixes them with input.
+        let held_start = self.held_start;
+        let from_held = len.min(self.held.len() - held_start);
+        let (from_input, reported) = if from_held > 0 {
+            self.held_start += from_held;
+            (&[][..], from_held)
         } else {
             let (data, rest) = input.split_at(len);
             *input = rest;
             self.position += len as u64;
-            data
+            (data, len)
         };
-        self.frame_len += data.len() as u64;
-        if let Terminator::Count(remaining) = &mut self.terminator {
-            *remaining -= data.len() as u64;
+        self.frame_len += reported as u64;
+        match (&mut self.terminator, terminator_after) {
+            (Terminator::Count(remaining), _) => *remaining -= reported as u64,
+            // Taking the terminator now saves the next call a search (asynchat, too,
+            // cuts it off before calling `found_terminator`).
+            (_, Some(terminator_len)) if reported == data_len => {
+                self.consume(input, terminator_len);
+                self.terminator_found = true;
+            }
+            _ => {}
         }
+        let data = if from_held > 0 {
+            &self.held[held_start..held_start + from_held]
+        } else {
+            from_input
+        };
         Step::Event(Event::Data(data))
     }
 
@@ -232,6 +357,11 @@ impl<const N: usize> Framer<N> {
     /// Takes effect at once: on the rest of the slice being framed, and on any bytes
     /// held back under the old terminator, which are searched again for the new one.
     /// Bytes already reported as data stay reported; the current frame continues.
+    ///
+    /// Between an [`Event::Data`] and the [`Event::Terminator`] that follows it, the
+    /// terminator ending that data is already found and consumed, as in asynchat,
+    /// where `collect_incoming_data` runs after the search: a new terminator applies
+    /// from the next frame on.
     pub fn set_terminator(&mut self, terminator: Terminator<N>) {
         self.terminator = terminator;
     }
@@ -266,7 +396,13 @@ impl<const N: usize> Framer<N> {
     ///
     /// Afterwards the framer is as after [`reset`](Self::reset), with the same
     /// terminator, ready for another stream.
+    ///
+    /// Called too early, while an [`Event::Terminator`] is still to come, it drops that
+    /// event and counts its frame as complete.
     pub fn finish(&mut self) -> Finish<'_> {
+        if core::mem::take(&mut self.terminator_found) {
+            self.frame_len = 0;
+        }
         let start = self.held_start;
         let tail_len = self.held.len() - start;
         let frame_len = self.frame_len + tail_len as u64;
@@ -296,10 +432,11 @@ impl<const N: usize> Framer<N> {
         }
     }
 
-    /// Drops held-back bytes and the progress of the current frame (asynchat's
-    /// `discard_buffers`). The terminator stays as it is, a count with the bytes it
+    /// Drops held-back bytes and the progress of the current frame, including a
+    /// terminator found but not yet reported (asynchat's `discard_buffers`). The terminator stays as it is, a count with the bytes it
     /// still expects, and so does the stream position.
     pub fn reset(&mut self) {
+        self.terminator_found = false;
         self.held.clear();
         self.held_start = 0;
         self.frame_len = 0;

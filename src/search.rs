@@ -19,6 +19,7 @@ pub(crate) enum Found {
 /// Cost: the held bytes are checked naively (`held.len() * needle.len()`, both bounded
 /// by the capacity); the input is scanned once with `memchr`, plus the final
 /// `needle.len() - 1` bytes once more for a partial match.
+#[inline(always)]
 pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
     debug_assert!(!needle.is_empty());
     for start in 0..held.len() {
@@ -31,11 +32,6 @@ pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
         }
     }
     let base = held.len();
-    // A terminator at the very start is the leftmost match: no search. This is the
-    // common case, right after the data before it was reported.
-    if input.starts_with(needle) {
-        return Found::At(base);
-    }
     if let Some(i) = find_whole(input, needle) {
         return Found::At(base + i);
     }
@@ -46,12 +42,12 @@ pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
 /// match, `Some(false)` when the virtual slice ends inside a match, `None` otherwise.
 fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
     let from_head = head.len().min(needle.len());
-    if head[..from_head] != needle[..from_head] {
+    if !same(&head[..from_head], &needle[..from_head]) {
         return None;
     }
     let rest = &needle[from_head..];
     let from_tail = tail.len().min(rest.len());
-    if tail[..from_tail] != rest[..from_tail] {
+    if !same(&tail[..from_tail], &rest[..from_tail]) {
         return None;
     }
     Some(from_tail == rest.len())
@@ -66,7 +62,7 @@ fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
 /// more than the frame). When the first byte keeps matching without the rest (`\r`
 /// in a `\r\n.\r\n` search), it hands the rest of the haystack to `memmem`, whose
 /// set-up cost is then paid once for a long stretch.
-#[inline]
+#[inline(always)]
 pub(crate) fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     /// False candidates before switching to `memmem`.
     const MAX_MISSES: usize = 4;
@@ -81,12 +77,29 @@ pub(crate) fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
             return None;
         }
         let i = from + memchr::memchr(first, &haystack[from..=last_start])?;
-        if &haystack[i + 1..i + needle.len()] == rest {
+        if same(&haystack[i + 1..i + needle.len()], rest) {
             return Some(i);
         }
         from = i + 1;
     }
-    memchr::memmem::find(&haystack[from..], needle).map(|i| from + i)
+    find_with_memmem(&haystack[from..], needle).map(|i| from + i)
+}
+
+/// Out of line: building a `memmem` searcher needs a large stack frame, which would
+/// otherwise be set up on every call of [`find_whole`], also when a line is found at
+/// its first candidate.
+#[cold]
+#[inline(never)]
+fn find_with_memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
+}
+
+/// Slice equality without a call to libc's `memcmp`, which `==` on slices becomes:
+/// terminators are a few bytes long, and for those the call costs more than the
+/// compare (a fifth of the time on short lines).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Length of the longest suffix of `haystack` that is a proper prefix of `needle`.
@@ -95,7 +108,7 @@ pub(crate) fn partial_suffix_len(haystack: &[u8], needle: &[u8]) -> usize {
     let longest = haystack.len().min(needle.len() - 1);
     (1..=longest)
         .rev()
-        .find(|&k| haystack[haystack.len() - k..] == needle[..k])
+        .find(|&k| same(&haystack[haystack.len() - k..], &needle[..k]))
         .unwrap_or(0)
 }
 

@@ -261,6 +261,59 @@ fn position_and_reset() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"\n")));
 }
 
+/// asynchat finds the terminator before it calls `collect_incoming_data`: a change
+/// made on the data event applies from the next frame, and the terminator's bytes are
+/// already consumed.
+#[test]
+fn terminator_found_before_its_data_is_reported() {
+    let mut framer = Framer::new(Terminator::literal(b"\n"));
+    let mut input: &[u8] = b"ab\ncd;ef\n";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
+    assert_eq!(input, b"cd;ef\n");
+    assert_eq!(framer.position(), 3);
+    assert_eq!(framer.frame_len(), 2);
+    framer.set_terminator(Terminator::literal(b";"));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.frame_len(), 0);
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"cd")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ef\n")));
+    assert_eq!(framer.next_event(&mut input), None);
+}
+
+/// The terminator ending held-back data may lie in the held bytes and the input.
+#[test]
+fn terminator_found_across_held_bytes_and_input() {
+    let mut framer = Framer::new(Terminator::literal(b"abc"));
+    let mut input: &[u8] = b"xab";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"x")));
+    assert_eq!(framer.next_event(&mut input), None);
+    assert_eq!(framer.held_back(), b"ab");
+    // Under "bab", the held "ab" is data, then "bab" spans held "b" and input "ab".
+    framer.set_terminator(Terminator::literal(b"bab"));
+    let mut input: &[u8] = b"ab!";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"a")));
+    assert_eq!(input, b"!");
+    assert_eq!(framer.held_back(), b"");
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"!")));
+}
+
+/// `finish` before the pending `Terminator` event was taken: that frame is complete.
+#[test]
+fn finish_between_data_and_its_terminator() {
+    let mut framer = Framer::new(Terminator::literal(b"\n"));
+    let mut input: &[u8] = b"ab\n";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
+    let finish = framer.finish();
+    assert_eq!((finish.tail, finish.end), (&b""[..], Ok(())));
+    let mut input: &[u8] = b"cd";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"cd")));
+    framer.reset();
+    let mut input: &[u8] = b"\n";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+}
+
 #[test]
 fn finish_returns_tail_and_resets() {
     let mut framer = Framer::new(Terminator::literal(b"\r\n"));
