@@ -231,6 +231,7 @@ impl<const N: usize> Framer<N> {
             self.hold_back(input);
         }
         if data.is_empty() {
+            // A terminator at the start of the input, or only a partial one.
             return self.take_terminator();
         }
         self.frame_len += data.len() as u64;
@@ -373,7 +374,8 @@ impl<const N: usize> Framer<N> {
     }
 
     /// Bytes consumed from all input slices so far: the stream position, for error
-    /// messages. Held-back bytes count as consumed.
+    /// messages. Held-back bytes count as consumed, and so does a terminator found
+    /// with the data before it.
     pub fn position(&self) -> u64 {
         self.position
     }
@@ -433,8 +435,9 @@ impl<const N: usize> Framer<N> {
     }
 
     /// Drops held-back bytes and the progress of the current frame, including a
-    /// terminator found but not yet reported (asynchat's `discard_buffers`). The terminator stays as it is, a count with the bytes it
-    /// still expects, and so does the stream position.
+    /// terminator found but not yet reported (asynchat's `discard_buffers`). The
+    /// terminator stays as it is, a count with the bytes it still expects, and so
+    /// does the stream position.
     pub fn reset(&mut self) {
         self.terminator_found = false;
         self.held.clear();

@@ -88,8 +88,10 @@
 //! matches; a byte-string terminator's bytes are not data, counted bytes are;
 //! a partial terminator at the end of the input is held back (the longest proper
 //! prefix that matches); no empty data; a count becomes "no terminator" once it
-//! fires; and a terminator set while handling a frame applies to the rest of the same
-//! input. Where asynchat is wrong or unsafe, we differ on purpose:
+//! fires; a terminator set while handling a frame applies to the rest of the same
+//! input; and a terminator is found before the data in front of it in the same input
+//! is reported, so a change made on that data event applies from the next frame.
+//! Where asynchat is wrong or unsafe, we differ on purpose:
 //!
 //! | asynchat | here | why |
 //! |---|---|---|
