@@ -38,6 +38,34 @@ pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
     Found::PrefixFrom(base + input.len() - partial_suffix_len(input, needle))
 }
 
+/// The first place in `haystack` where `needle` may start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Candidate {
+    /// The needle's first byte is nowhere in the haystack: it is all data.
+    None,
+    /// A whole match starts here, and no candidate before it.
+    Match(usize),
+    /// The first byte is here, but the rest does not match or is cut off by the end
+    /// of the haystack: [`find`] decides from here.
+    Unsure(usize),
+}
+
+/// The first candidate for `needle` in `haystack`, and whether it is a whole match:
+/// the one-`memchr` answer that settles most searches for `\n` or `\r\n`.
+#[inline(always)]
+pub(crate) fn first_candidate(haystack: &[u8], needle: &[u8]) -> Candidate {
+    let Some(&first) = needle.first() else {
+        return Candidate::None;
+    };
+    let Some(at) = memchr::memchr(first, haystack) else {
+        return Candidate::None;
+    };
+    match haystack.get(at + 1..at + needle.len()) {
+        Some(rest) if same(rest, &needle[1..]) => Candidate::Match(at),
+        _ => Candidate::Unsure(at),
+    }
+}
+
 /// Does `needle` match `head ++ tail` from its first byte? `Some(true)` for a whole
 /// match, `Some(false)` when the virtual slice ends inside a match, `None` otherwise.
 fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
@@ -130,6 +158,22 @@ mod tests {
             Some(10)
         );
         assert_eq!(find_whole(b"\r\r\r\r\r\r\r", b"\r\n"), None);
+    }
+
+    #[test]
+    fn first_candidate_settles_the_common_cases() {
+        assert_eq!(first_candidate(b"abc\r\nx", b"\r\n"), Candidate::Match(3));
+        assert_eq!(first_candidate(b"\r\n", b"\r\n"), Candidate::Match(0));
+        assert_eq!(first_candidate(b"abc", b"\r\n"), Candidate::None);
+        assert_eq!(first_candidate(b"", b"\r\n"), Candidate::None);
+        assert_eq!(first_candidate(b"a\rb\r\n", b"\r\n"), Candidate::Unsure(1));
+        assert_eq!(first_candidate(b"ab\r", b"\r\n"), Candidate::Unsure(2));
+        assert_eq!(first_candidate(b"ab\n", b"\n"), Candidate::Match(2));
+        let mut long = [b'x'; 40].to_vec();
+        long.extend_from_slice(b"\r\r\n");
+        assert_eq!(first_candidate(&long, b"\r\n"), Candidate::Unsure(40));
+        assert_eq!(first_candidate(&long[..40], b"\r\n"), Candidate::None);
+        assert_eq!(first_candidate(&long[1..], b"\r\r"), Candidate::Match(39));
     }
 
     #[test]
