@@ -268,9 +268,9 @@ impl<const N: usize> Framer<N> {
     }
 
     /// Acts on `found`, the place of the terminator (`terminator_len` bytes) in
-    /// `input`, when nothing is held back: the common case of
-    /// [`next_event`](Self::next_event), where every event borrows the input.
-    /// [`step`](Self::step) covers every case and gives the same events.
+    /// `input`, when nothing is held back: what the inline part of
+    /// [`next_event`](Self::next_event) leaves, where every event still borrows the
+    /// input. [`step`](Self::step) covers every case and gives the same events.
     #[inline]
     fn take_from_input<'a, 'i: 'a>(
         &'a mut self,
@@ -278,22 +278,18 @@ impl<const N: usize> Framer<N> {
         found: Found,
         terminator_len: usize,
     ) -> Option<Event<'a>> {
-        let (data, rest) = match found {
-            Found::At(at) => {
-                self.terminator_found = true;
-                let (data, rest) = input.split_at(at);
-                (data, rest.get(terminator_len..).unwrap_or_default())
-            }
-            Found::PrefixFrom(from) => input.split_at(from),
+        let from = match found {
+            Found::At(at) => return self.take_match(input, at, terminator_len),
+            Found::PrefixFrom(from) => from,
         };
-        self.position += (input.len() - rest.len()) as u64;
-        *input = rest;
-        if !self.terminator_found && !input.is_empty() {
+        let (data, partial) = input.split_at(from);
+        self.position += from as u64;
+        *input = partial;
+        if !input.is_empty() {
             self.hold_back(input);
         }
         if data.is_empty() {
-            // A terminator at the start of the input, or only a partial one.
-            return self.take_terminator();
+            return None;
         }
         self.frame_len += data.len() as u64;
         Some(Event::Data(data))
