@@ -54,6 +54,7 @@ pub(crate) enum Candidate {
 /// the one-`memchr` answer that settles most searches for `\n` or `\r\n`.
 #[inline(always)]
 pub(crate) fn first_candidate(haystack: &[u8], needle: &[u8]) -> Candidate {
+    debug_assert!(!needle.is_empty());
     let Some(&first) = needle.first() else {
         return Candidate::None;
     };
