@@ -44,4 +44,8 @@ print("| workload | Framer vs memmem loop | Framer vs tokio-util LinesCodec |")
 print("|---|---|---|")
 for name, a, b in rows:
     print(f"| {name} | {a} | {b} |")
+print()
+print("Bandwidth: a bare read of every byte (no search) is "
+      + ratio("long-lines", "read-all/whole", "long-lines", "lines-codec/4096")
+      + " LinesCodec on long lines in 4096-byte slices, the most any framer can reach there.")
 sys.exit(0)
