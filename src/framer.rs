@@ -310,9 +310,8 @@ impl<const N: usize> Framer<N> {
     /// Like [`next_event`](Self::next_event), but a data event holds at most `cap`
     /// bytes, and with `cap == 0` data is left where it is ([`Step::Capped`]).
     pub(crate) fn step<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8], cap: usize) -> Step<'a> {
-        if self.terminator_found {
-            self.terminator_found = false;
-            return self.end_frame();
+        if let Some(terminator) = self.take_terminator() {
+            return Step::Event(terminator);
         }
         let held = &self.held[self.held_start..];
         let available = held.len() + input.len();
@@ -461,9 +460,8 @@ impl<const N: usize> Framer<N> {
     /// Called too early, while an [`Event::Terminator`] is still to come, it drops that
     /// event and counts its frame as complete.
     pub fn finish(&mut self) -> Finish<'_> {
-        if core::mem::take(&mut self.terminator_found) {
-            self.frame_len = 0;
-        }
+        // The pending terminator's frame is complete; its event is dropped.
+        let _ = self.take_terminator();
         let start = self.held_start;
         let tail_len = self.held.len() - start;
         let frame_len = self.frame_len + tail_len as u64;
