@@ -80,6 +80,7 @@ fn frame(terminator: &Terminator, data: &[u8], slice: usize) -> (usize, usize) {
             match event {
                 Event::Data(data) => bytes += data.len(),
                 Event::Terminator => frames += 1,
+                other => unreachable!("no limit, no end of stream: {other:?}"),
             }
         }
     }
@@ -109,6 +110,7 @@ fn frame_echo(data: &[u8], slice: usize) -> usize {
                     }
                     in_line = !in_line;
                 }
+                other => unreachable!("no limit, no end of stream: {other:?}"),
             }
         }
     }

@@ -290,24 +290,26 @@ impl<S: Read + Write, H: Handler> Channel<S, H> {
                     };
                     self.handler.found_terminator(&mut ctx);
                 }
+                // The channel's framer has no frame limit: these cannot happen.
+                Event::TooLong(_) | Event::Discarded { .. } => {}
+                Event::End(end) => {
+                    let mut ctx = Context {
+                        framer: &mut self.framer,
+                        outbox: &mut self.outbox,
+                        closing: &mut self.closing,
+                    };
+                    self.handler.handle_eof(end, &mut ctx);
+                    break;
+                }
             }
         }
     }
 
     fn end_of_stream(&mut self) {
         self.eof = true;
-        // A `Count(0)` set by the last callback fires without input.
+        // Pending frame ends and held-back bytes come out, then `End`.
+        self.framer.end_of_stream();
         self.dispatch(0);
-        if self.closing {
-            return;
-        }
-        let finish = self.framer.finish();
-        if !finish.tail.is_empty() {
-            self.handler.collect_incoming_data(finish.tail);
-        }
-        let end = finish.end;
-        let (handler, mut ctx) = self.context();
-        handler.handle_eof(end, &mut ctx);
     }
 }
 

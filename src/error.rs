@@ -31,11 +31,12 @@ impl fmt::Display for TerminatorError {
 
 impl core::error::Error for TerminatorError {}
 
-/// The stream ended inside a frame: what arrived since the last terminator is not a
-/// complete message. Returned by [`Framer::finish`](crate::Framer::finish).
+/// The stream ended inside a frame: what arrived since the last frame end is not a
+/// complete message. Carried by [`Event::End`](crate::Event::End).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Truncated {
-    /// Bytes of the unfinished frame, the returned tail included.
+    /// Data bytes of the unfinished frame, held-back bytes reported at the end and
+    /// bytes skipped past the limit included.
     pub frame_len: u64,
     /// For a [`Terminator::Count`](crate::Terminator::Count), how many bytes were
     /// still expected; `None` for a byte-string terminator.
@@ -60,9 +61,10 @@ impl fmt::Display for Truncated {
 
 impl core::error::Error for Truncated {}
 
-/// A frame grew past the maximum set on a [`BoundedFramer`](crate::BoundedFramer).
-/// The first `max_frame_len` bytes were delivered as data; the rest of the frame
-/// and its terminator are skipped.
+/// A frame grew past the maximum set with
+/// [`Framer::set_max_frame_len`](crate::Framer::set_max_frame_len). Carried by
+/// [`Event::TooLong`](crate::Event::TooLong): the first `max_frame_len` bytes were
+/// delivered as data; the rest of the frame is skipped, up to its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FrameTooLong {
     /// The limit that was exceeded.
@@ -75,7 +77,7 @@ impl fmt::Display for FrameTooLong {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "frame longer than {} bytes at byte {}; skipping to the next terminator",
+            "frame longer than {} bytes at byte {}; skipping to its end",
             self.max_frame_len, self.position
         )
     }

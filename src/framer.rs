@@ -1,14 +1,40 @@
 //! The read side: a state machine that cuts a byte stream into frames.
+//!
+//! # How the read side works
+//!
+//! One function, [`Framer::next_event`], decides every event; [`search::find`] is the
+//! one place a byte-string terminator is looked for. Each call does one step:
+//!
+//! 1. A frame end found with the data before it (a terminator's bytes, or the last
+//!    byte of a count) is reported first: that data event has already gone out.
+//! 2. The **fast path**: nothing held back, a byte-string terminator, within the
+//!    limit, not skipping, not at the end of the stream. It covers nearly every
+//!    event of line protocols and is decided inline. It makes the same decision as
+//!    the general step would, from the same search; the hidden
+//!    [`Framer::set_fast_path`] switch turns it off so that the property tests check
+//!    both against the reference model.
+//! 3. The **general step** ([`Framer::step`], out of line) handles the rest. It looks
+//!    at the virtual input "held-back bytes, then the caller's slice" and finds how
+//!    many data bytes come before the current frame's end and whether that end is in
+//!    sight. Then, in order: an end with no data before it is reported; with no data
+//!    and no end, the partial terminator is held back, or at the end of the stream
+//!    [`Event::End`] comes; while skipping an oversized frame the data is consumed
+//!    silently; at the limit [`Event::TooLong`] starts the skip; otherwise data
+//!    (held-back bytes and input never mixed in one event) goes out.
+//!
+//! State lives in a handful of fields: the terminator and limit the caller sets, the
+//! held-back bytes, the current frame's length, and [`Phase`], which says whether the
+//! framer is in a frame, skipping one, or owes a frame end.
 
-use crate::error::Truncated;
-use crate::search::{self, Candidate, Found};
+use crate::error::{FrameTooLong, Truncated};
+use crate::search::{self, Found};
 use crate::terminator::{Terminator, DEFAULT_CAPACITY};
 
-/// Inputs up to this length are searched with a plain loop, not `memchr`: see
-/// [`Framer::take_short_data`].
-const SHORT_INPUT: usize = 16;
-
 /// What the [`Framer`] found next in its input.
+///
+/// Every frame ends with exactly one [`Terminator`](Event::Terminator) or
+/// [`Discarded`](Event::Discarded) (unless the stream ends first); both are the moment
+/// to set the next terminator and limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Event<'a> {
     /// Bytes of the current frame (asynchat's `collect_incoming_data`). Never empty.
@@ -17,24 +43,59 @@ pub enum Event<'a> {
     Data(&'a [u8]),
     /// The current frame is complete (asynchat's `found_terminator`). A byte-string
     /// terminator's bytes are not data and are not reported. This is the moment to
-    /// change the terminator: the change applies to the rest of the same input.
+    /// change the terminator and limit: the change applies to the rest of the same
+    /// input.
     Terminator,
+    /// The current frame just grew past the [maximum frame
+    /// length](Framer::set_max_frame_len): its first `max_frame_len` bytes went out as
+    /// data, the rest of it is skipped without [`Data`](Event::Data) events, and its
+    /// end comes as [`Discarded`](Event::Discarded). Reported once per frame, at the
+    /// first byte past the limit. Drop what you collected of this frame.
+    TooLong(FrameTooLong),
+    /// The end of a frame that was [`TooLong`](Event::TooLong): its terminator was
+    /// found (or its count reached) after skipping the rest of it. Treat it like
+    /// [`Terminator`](Event::Terminator) for what comes next (set the next terminator
+    /// and limit here: the bytes after it are framed under what you set), but the
+    /// frame itself is not a message: reply with an error, or close.
+    Discarded {
+        /// The whole frame's length in data bytes, the skipped ones included.
+        frame_len: u64,
+    },
+    /// The stream ended ([`Framer::end_of_stream`]) and every byte before the end
+    /// has been reported. `Err` if it ended inside a frame. The last event of a
+    /// stream; afterwards the framer starts a new one.
+    End(Result<(), Truncated>),
+}
+
+/// Where the framer is in the current frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Reporting the frame's data.
+    Framing,
+    /// The frame's data just reported ran up to its end, which is consumed: the next
+    /// event is [`Event::Terminator`], without searching again.
+    EndFound,
+    /// The frame went past the limit: its data is consumed without events until its
+    /// end, which is [`Event::Discarded`].
+    Skipping,
 }
 
 /// Cuts a byte stream into frames: the read half of asynchat, without the socket.
 ///
 /// The caller feeds it slices of the stream, in order and in any sizes, and gets
 /// [`Event`]s back. It never allocates, never does I/O and never fails; the only
-/// bytes it stores are a held-back partial terminator, fewer than `N` bytes.
+/// bytes it stores are a held-back partial terminator, fewer than `N` bytes. Events
+/// depend only on the stream and on the changes the caller makes at events, never on
+/// how the stream was cut into slices (once adjacent data events are joined).
 ///
 /// # Run loop
 ///
-/// 1. Read bytes from wherever they come from.
+/// 1. Read bytes from wherever they come from. At the end of the stream, call
+///    [`end_of_stream`](Self::end_of_stream) (and use an empty slice).
 /// 2. Call [`next_event`](Self::next_event) until it returns `None`, which means it
-///    has consumed the whole slice. On [`Event::Terminator`], handle the frame and, if
-///    the protocol says so, [`set_terminator`](Self::set_terminator).
-/// 3. At end of stream, call [`finish`](Self::finish): it hands back any held-back
-///    bytes and says whether the stream stopped inside a frame.
+///    has consumed the whole slice and needs more. On [`Event::Terminator`] and
+///    [`Event::Discarded`], handle the frame and, if the protocol says so, set the
+///    next terminator and limit. [`Event::End`] is the last event of the stream.
 ///
 /// # Example
 ///
@@ -51,9 +112,13 @@ pub enum Event<'a> {
 /// }
 ///
 /// let mut framer = Framer::new(Terminator::literal(b"\n"));
+/// framer.set_max_frame_len(Some(1024));
 /// let mut message = Vec::new();
 /// let mut messages = Vec::new();
-/// for received in [&b"ECHO 5\nhel"[..], b"lo"] {
+/// for received in [&b"ECHO 5\nhel"[..], b"lo", b""] {
+///     if received.is_empty() {
+///         framer.end_of_stream();
+///     }
 ///     let mut input: &[u8] = received;
 ///     while let Some(event) = framer.next_event(&mut input) {
 ///         match event {
@@ -62,18 +127,32 @@ pub enum Event<'a> {
 ///                 framer.set_terminator(next_terminator(&message));
 ///                 messages.push(std::mem::take(&mut message));
 ///             }
+///             Event::TooLong(_) => message.clear(),
+///             Event::Discarded { .. } => framer.set_terminator(Terminator::literal(b"\n")),
+///             Event::End(end) => assert!(end.is_ok()),
 ///         }
 ///     }
 /// }
 /// assert_eq!(messages, [&b"ECHO 5"[..], b"hello"]);
-/// assert!(framer.finish().end.is_ok());
 /// ```
+///
+/// # Limits
+///
+/// With [`set_max_frame_len`](Self::set_max_frame_len), a frame may carry at most
+/// that many data bytes. At the first byte past it comes [`Event::TooLong`]; the rest
+/// of the frame is skipped (no data events, no memory) up to the frame's end, which
+/// comes as [`Event::Discarded`] instead of [`Event::Terminator`]. A peer that never
+/// sends the terminator then costs nothing, and the stream stays in sync: the bytes
+/// after the oversized frame are framed under whatever the caller sets at `Discarded`.
 ///
 /// # Termination
 ///
 /// The framer does not know where the stream ends; the caller says so with
-/// [`finish`](Self::finish). asynchat drops a held-back partial terminator and an
-/// unfinished frame in silence; `finish` returns the bytes and an error instead.
+/// [`end_of_stream`](Self::end_of_stream). Then `next_event` yields what remains, in
+/// order: a pending frame end, held-back bytes as data (they can no longer become a
+/// terminator), and [`Event::End`], which is `Err(Truncated)` if the stream stopped
+/// inside a frame. asynchat drops a held-back partial terminator and an unfinished
+/// frame in silence; here no event is ever dropped.
 #[derive(Clone, Debug)]
 pub struct Framer<const N: usize = DEFAULT_CAPACITY> {
     terminator: Terminator<N>,
@@ -81,38 +160,21 @@ pub struct Framer<const N: usize = DEFAULT_CAPACITY> {
     /// `held_start` were already reported or consumed.
     held: heapless::Vec<u8, N>,
     held_start: usize,
-    /// The data just reported ran up to a terminator, whose bytes are consumed: the
-    /// next event is [`Event::Terminator`], without searching again.
-    terminator_found: bool,
+    phase: Phase,
+    /// The caller said the stream ends after the input it gives.
+    ending: bool,
+    /// Data bytes of the current frame so far, skipped ones included.
     frame_len: u64,
+    /// The limit on `frame_len`; `u64::MAX` for none.
+    max_frame_len: u64,
     position: u64,
-}
-
-/// What [`Framer::finish`] found at the end of the stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[must_use = "a truncated frame is reported only here"]
-pub struct Finish<'a> {
-    /// Held-back bytes that turned out not to be a terminator: the last data of the
-    /// stream, after every [`Event::Data`] already returned. Often empty.
-    pub tail: &'a [u8],
-    /// `Err` if the stream ended inside a frame: data since the last terminator with a
-    /// byte-string terminator, or a count still pending. Never `Err` with
-    /// [`Terminator::None`], where the end of the stream is the end of the data.
-    pub end: Result<(), Truncated>,
-}
-
-/// One step of the state machine, before the public API hides the cap.
-pub(crate) enum Step<'a> {
-    Event(Event<'a>),
-    /// Every input byte is consumed (some may be held back).
-    NeedInput,
-    /// Data is next, but the caller allowed no more data bytes.
-    Capped,
+    fast_path: bool,
 }
 
 impl Framer {
-    /// A framer waiting for `terminator`, at stream position 0, with the default
-    /// capacity of [`DEFAULT_CAPACITY`] bytes for a byte-string terminator.
+    /// A framer waiting for `terminator`, at stream position 0, with no limit on the
+    /// frame length and the default capacity of [`DEFAULT_CAPACITY`] bytes for a
+    /// byte-string terminator.
     pub const fn new(terminator: Terminator) -> Self {
         Framer::with_capacity(terminator)
     }
@@ -126,274 +188,241 @@ impl<const N: usize> Framer<N> {
             terminator,
             held: heapless::Vec::new(),
             held_start: 0,
-            terminator_found: false,
+            phase: Phase::Framing,
+            ending: false,
             frame_len: 0,
+            max_frame_len: u64::MAX,
             position: 0,
+            fast_path: true,
         }
     }
 
     /// The next event from `input`, advancing `input` past the bytes it used.
     ///
-    /// Returns `None` once every byte of `input` is consumed: reported as data, matched
-    /// as a terminator, or held back because it may start a terminator that the next
-    /// slice completes. Held-back bytes that turn out not to be a terminator come out
-    /// as [`Event::Data`] before the bytes that follow them. An empty `input` is fine:
-    /// it yields a pending `Count(0)` terminator and otherwise `None`.
+    /// Returns `None` once every byte of `input` is consumed (reported as data,
+    /// skipped, matched as a terminator, or held back because it may start a
+    /// terminator that the next slice completes) and there is nothing else to report.
+    /// Held-back bytes that turn out not to be a terminator come out as
+    /// [`Event::Data`] before the bytes that follow them. An empty `input` is fine: it
+    /// yields what is pending (a `Count(0)` terminator, held-back bytes after a
+    /// terminator change, the end of the stream) and otherwise `None`.
     ///
     /// Matches are leftmost and do not overlap: with terminator `aa`, the input `aaa`
     /// is a terminator followed by data `a`.
     ///
+    /// After [`end_of_stream`](Self::end_of_stream), the input is the last of the
+    /// stream: once it is consumed, the remaining events and [`Event::End`] follow.
+    ///
     /// # Errors
     ///
-    /// None: every byte sequence is valid input.
+    /// None: every byte sequence is valid input. A frame over the limit and a stream
+    /// that ends inside a frame are events ([`Event::TooLong`], [`Event::End`]).
     #[must_use = "events carry the data; dropping one loses it"]
     #[inline(always)]
     pub fn next_event<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Event<'a>> {
-        // The common cases are decided inline, which saves a sixth of the time on
-        // short lines: the terminator right after a frame's data, a few bytes of
-        // data, and, with nothing held back, a terminator whose first candidate in
-        // the input is a match, or an input without any candidate. `inline(always)`:
-        // with a second call site in a crate the compiler stops inlining it by
-        // itself, and the gain is gone.
-        if let Some(terminator) = self.take_terminator() {
-            return Some(terminator);
+        if self.phase == Phase::EndFound {
+            self.phase = Phase::Framing;
+            self.frame_len = 0;
+            return Some(Event::Terminator);
         }
-        let mut known_data = 0;
-        if input.len() > SHORT_INPUT {
-            if self.held_start == self.held.len() {
-                if let Terminator::Bytes(needle) = &self.terminator {
-                    match search::first_candidate(input, needle) {
-                        Candidate::Match(at) => {
-                            let terminator_len = needle.len();
-                            return self.take_match(input, at, terminator_len);
+        // The fast path, inline: `inline(always)` because with a second call site in
+        // a crate the compiler stops inlining this by itself, and the gain (a sixth
+        // of the time on short lines) is gone.
+        if self.fast_path && self.held_start == self.held.len() && !self.ending {
+            if let (Phase::Framing, Terminator::Bytes(needle)) = (self.phase, &self.terminator) {
+                let (data_len, end_len) = match search::find(&[], input, needle) {
+                    Found::At(at) => (at, needle.len()),
+                    Found::PrefixFrom(from) => (from, 0),
+                };
+                if self.frame_len + data_len as u64 <= self.max_frame_len {
+                    let (data, rest) = input.split_at(data_len);
+                    self.position += data_len as u64;
+                    self.frame_len += data_len as u64;
+                    if end_len > 0 {
+                        *input = &rest[end_len..];
+                        self.position += end_len as u64;
+                        if data.is_empty() {
+                            self.frame_len = 0;
+                            return Some(Event::Terminator);
                         }
-                        Candidate::None => return Some(Event::Data(self.take_all_as_data(input))),
-                        Candidate::Unsure(at) => known_data = at,
+                        self.phase = Phase::EndFound;
+                    } else {
+                        *input = rest;
+                        if !input.is_empty() {
+                            self.hold_back(input);
+                        }
+                        if data.is_empty() {
+                            return None;
+                        }
                     }
+                    return Some(Event::Data(data));
                 }
             }
-        } else if self.needs_input() {
-            if input.is_empty() {
-                return None;
-            }
-            if let Some(data) = self.take_short_data(input) {
-                return Some(Event::Data(data));
-            }
         }
-        let (event, rest) = self.search(input, known_data);
+        let (event, rest) = self.step(input);
         *input = rest;
         event
     }
 
-    /// All of a short `input` as data if it holds no first byte of the terminator:
-    /// the common case of bytes that arrive a few at a time (a UART, a `recv` that
-    /// returns 1), decided with a plain loop where `memchr`'s set-up would cost
-    /// more. Call only when nothing is held back, with at most [`SHORT_INPUT`] bytes.
-    #[inline]
-    fn take_short_data<'i>(&mut self, input: &mut &'i [u8]) -> Option<&'i [u8]> {
-        let Terminator::Bytes(needle) = &self.terminator else {
-            return None;
-        };
-        let first = needle.first()?;
-        if input.contains(first) {
-            return None;
-        }
-        Some(self.take_all_as_data(input))
-    }
-
-    /// All of `input` as data of the current frame.
-    #[inline]
-    fn take_all_as_data<'i>(&mut self, input: &mut &'i [u8]) -> &'i [u8] {
-        let data = core::mem::take(input);
-        self.position += data.len() as u64;
-        self.frame_len += data.len() as u64;
-        data
-    }
-
-    /// Whether only more input can produce an event: nothing held back, and no
-    /// `Count(0)` waiting to fire.
-    #[inline]
-    fn needs_input(&self) -> bool {
-        self.held_start == self.held.len() && !matches!(self.terminator, Terminator::Count(0))
-    }
-
-    /// Reports the data before a terminator found at `at` in `input`, and consumes
-    /// both; the terminator's event comes next.
-    #[inline]
-    fn take_match<'i>(
-        &mut self,
-        input: &mut &'i [u8],
-        at: usize,
-        terminator_len: usize,
-    ) -> Option<Event<'i>> {
-        let (data, rest) = input.split_at(at);
-        *input = rest.get(terminator_len..).unwrap_or_default();
-        self.position += (at + terminator_len) as u64;
-        if data.is_empty() {
-            self.frame_len = 0;
-            return Some(Event::Terminator);
-        }
-        self.terminator_found = true;
-        self.frame_len += data.len() as u64;
-        Some(Event::Data(data))
-    }
-
-    /// The rest of [`next_event`](Self::next_event), out of line. The first
-    /// `known_data` bytes of `input` are known to hold no start of the terminator.
+    /// The general step (see the module docs), out of line.
     ///
     /// The input goes in and comes back by value: behind a reference, the caller's
-    /// slice would live in memory instead of registers, which costs every call
-    /// (a tenth of the time with one-byte inputs).
-    fn search<'a, 'i: 'a>(
-        &'a mut self,
-        mut input: &'i [u8],
-        known_data: usize,
-    ) -> (Option<Event<'a>>, &'i [u8]) {
-        if self.held_start == self.held.len() {
-            if let Terminator::Bytes(needle) = &self.terminator {
-                let found = match search::find(&[], &input[known_data..], needle) {
-                    Found::At(at) => Found::At(known_data + at),
-                    Found::PrefixFrom(from) => Found::PrefixFrom(known_data + from),
+    /// slice would live in memory instead of registers, which costs every call.
+    #[inline(never)]
+    fn step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
+        loop {
+            let held_len = self.held.len() - self.held_start;
+            let available = held_len + input.len();
+            // How many data bytes come before the frame's end, and, if the end is in
+            // sight, how many bytes it takes (0 for a count).
+            let (data_len, end_len) = match &self.terminator {
+                Terminator::None => (available, None),
+                Terminator::Count(remaining) => match usize::try_from(*remaining) {
+                    Ok(remaining) if remaining <= available => (remaining, Some(0)),
+                    _ => (available, None),
+                },
+                Terminator::Bytes(needle) => {
+                    match search::find(&self.held[self.held_start..], input, needle) {
+                        Found::At(at) => (at, Some(needle.len())),
+                        // At the end of the stream nothing can complete a terminator.
+                        Found::PrefixFrom(_) if self.ending => (available, None),
+                        Found::PrefixFrom(from) => (from, None),
+                    }
+                }
+            };
+            if data_len == 0 {
+                let event = match end_len {
+                    Some(end_len) => {
+                        self.consume_end(&mut input, end_len);
+                        Some(self.end_frame())
+                    }
+                    None if available > 0 => {
+                        self.hold_back(&mut input);
+                        None
+                    }
+                    None if self.ending => Some(Event::End(self.end_stream())),
+                    None => None,
                 };
-                let terminator_len = needle.len();
-                let event = self.take_from_input(&mut input, found, terminator_len);
                 return (event, input);
             }
-        }
-        let event = match self.step(&mut input, usize::MAX) {
-            Step::Event(event) => Some(event),
-            Step::NeedInput | Step::Capped => None,
-        };
-        (event, input)
-    }
-
-    /// Acts on `found`, the place of the terminator (`terminator_len` bytes) in
-    /// `input`, when nothing is held back: what the inline part of
-    /// [`next_event`](Self::next_event) leaves, where every event still borrows the
-    /// input. [`step`](Self::step) covers every case and gives the same events.
-    #[inline]
-    fn take_from_input<'a, 'i: 'a>(
-        &'a mut self,
-        input: &mut &'i [u8],
-        found: Found,
-        terminator_len: usize,
-    ) -> Option<Event<'a>> {
-        let from = match found {
-            Found::At(at) => return self.take_match(input, at, terminator_len),
-            Found::PrefixFrom(from) => from,
-        };
-        let (data, partial) = input.split_at(from);
-        self.position += from as u64;
-        *input = partial;
-        if !input.is_empty() {
-            self.hold_back(input);
-        }
-        if data.is_empty() {
-            return None;
-        }
-        self.frame_len += data.len() as u64;
-        Some(Event::Data(data))
-    }
-
-    /// The [`Event::Terminator`] of a terminator already found and consumed, if any.
-    #[inline]
-    fn take_terminator<'a>(&mut self) -> Option<Event<'a>> {
-        // Tested before it is cleared: a store on every call costs more than the branch.
-        if !self.terminator_found {
-            return None;
-        }
-        self.terminator_found = false;
-        self.frame_len = 0;
-        Some(Event::Terminator)
-    }
-
-    /// Like [`next_event`](Self::next_event), but a data event holds at most `cap`
-    /// bytes, and with `cap == 0` data is left where it is ([`Step::Capped`]).
-    pub(crate) fn step<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8], cap: usize) -> Step<'a> {
-        if let Some(terminator) = self.take_terminator() {
-            return Step::Event(terminator);
-        }
-        let held = &self.held[self.held_start..];
-        let available = held.len() + input.len();
-        // The length of the terminator that ends the data, if it is in sight.
-        let mut terminator_after = None;
-        let data_len = match &self.terminator {
-            Terminator::None => available,
-            Terminator::Count(0) => {
-                self.terminator = Terminator::None;
-                return self.end_frame();
+            if self.phase == Phase::Skipping {
+                self.consume_data(&mut input, data_len);
+                if let Some(end_len) = end_len {
+                    self.consume_end(&mut input, end_len);
+                    return (Some(self.end_frame()), input);
+                }
+                // All data is skipped; what is left is held back, or the end.
+                continue;
             }
-            Terminator::Count(remaining) => {
-                usize::try_from(*remaining).map_or(available, |remaining| remaining.min(available))
+            let allowed = self.max_frame_len.saturating_sub(self.frame_len);
+            if allowed == 0 {
+                self.phase = Phase::Skipping;
+                let too_long = FrameTooLong {
+                    max_frame_len: self.max_frame_len,
+                    position: self.position - held_len as u64,
+                };
+                return (Some(Event::TooLong(too_long)), input);
             }
-            Terminator::Bytes(needle) => match search::find(held, input, needle) {
-                Found::At(0) => {
-                    let len = needle.len();
-                    self.consume(input, len);
-                    return self.end_frame();
-                }
-                Found::At(start) => {
-                    terminator_after = Some(needle.len());
-                    start
-                }
-                Found::PrefixFrom(0) => {
-                    self.hold_back(input);
-                    return Step::NeedInput;
-                }
-                Found::PrefixFrom(start) => start,
-            },
-        };
-        let len = data_len.min(cap);
-        if len == 0 {
-            return if data_len == 0 {
-                Step::NeedInput
+            // Held-back bytes come first, and an event never mixes them with input.
+            let from_held = held_len.min(data_len);
+            let source_len = if from_held > 0 { from_held } else { data_len };
+            let len =
+                usize::try_from(allowed).map_or(source_len, |allowed| allowed.min(source_len));
+            let held_start = self.held_start;
+            let from_input = if from_held > 0 {
+                &[][..]
             } else {
-                Step::Capped
+                let (data, rest) = input.split_at(len);
+                input = rest;
+                data
             };
-        }
-        // Held-back bytes come first, and an event never mixes them with input.
-        let held_start = self.held_start;
-        let from_held = len.min(self.held.len() - held_start);
-        let (from_input, reported) = if from_held > 0 {
-            self.held_start += from_held;
-            (&[][..], from_held)
-        } else {
-            let (data, rest) = input.split_at(len);
-            *input = rest;
-            self.position += len as u64;
-            (data, len)
-        };
-        self.frame_len += reported as u64;
-        match (&mut self.terminator, terminator_after) {
-            (Terminator::Count(remaining), _) => *remaining -= reported as u64,
-            // Taking the terminator now saves the next call a search (asynchat, too,
-            // cuts it off before calling `found_terminator`).
-            (_, Some(terminator_len)) if reported == data_len => {
-                self.consume(input, terminator_len);
-                self.terminator_found = true;
+            self.account_data(len, from_held > 0);
+            if len == data_len {
+                if let Some(end_len) = end_len {
+                    // Taking the end now saves the next call a search (asynchat, too,
+                    // cuts the terminator off before `found_terminator`).
+                    self.consume_end(&mut input, end_len);
+                    self.phase = Phase::EndFound;
+                }
             }
-            _ => {}
+            let data = if from_held > 0 {
+                &self.held[held_start..held_start + len]
+            } else {
+                from_input
+            };
+            return (Some(Event::Data(data)), input);
         }
-        let data = if from_held > 0 {
-            &self.held[held_start..held_start + from_held]
+    }
+
+    /// Counts `len` data bytes of the current frame, just taken from the held-back
+    /// bytes or (already split off) from the input.
+    fn account_data(&mut self, len: usize, from_held: bool) {
+        if from_held {
+            self.held_start += len;
         } else {
-            from_input
-        };
-        Step::Event(Event::Data(data))
+            self.position += len as u64;
+        }
+        self.frame_len += len as u64;
+        if let Terminator::Count(remaining) = &mut self.terminator {
+            *remaining -= len as u64;
+        }
     }
 
-    fn end_frame<'a>(&mut self) -> Step<'a> {
-        self.frame_len = 0;
-        Step::Event(Event::Terminator)
+    /// Consumes `len` data bytes of the current frame without reporting them: held-back
+    /// ones first, then input.
+    fn consume_data(&mut self, input: &mut &[u8], len: usize) {
+        let from_held = len.min(self.held.len() - self.held_start);
+        self.account_data(from_held, true);
+        let from_input = len - from_held;
+        *input = &input[from_input..];
+        self.account_data(from_input, false);
     }
 
-    /// Consumes `len` bytes that are not data: held-back ones first, then input.
-    fn consume(&mut self, input: &mut &[u8], len: usize) {
+    /// Consumes the `len` bytes of the frame's end (a terminator's bytes, or none for a
+    /// count, which then becomes [`Terminator::None`]): held-back ones first, then input.
+    fn consume_end(&mut self, input: &mut &[u8], len: usize) {
         let from_held = len.min(self.held.len() - self.held_start);
         self.held_start += from_held;
         let from_input = len - from_held;
         *input = &input[from_input..];
         self.position += from_input as u64;
+        if let Terminator::Count(_) = self.terminator {
+            self.terminator = Terminator::None;
+        }
+    }
+
+    /// The event for a frame end just consumed.
+    fn end_frame<'a>(&mut self) -> Event<'a> {
+        let frame_len = core::mem::take(&mut self.frame_len);
+        if core::mem::replace(&mut self.phase, Phase::Framing) == Phase::Skipping {
+            Event::Discarded { frame_len }
+        } else {
+            Event::Terminator
+        }
+    }
+
+    /// The end of the stream, with every byte reported: whether a frame was cut off,
+    /// and a fresh start for the next stream.
+    fn end_stream(&mut self) -> Result<(), Truncated> {
+        let truncated = match self.terminator {
+            Terminator::None => false,
+            Terminator::Count(remaining) => remaining > 0,
+            Terminator::Bytes(_) => self.frame_len > 0,
+        };
+        let end = if truncated {
+            Err(Truncated {
+                frame_len: self.frame_len,
+                missing: match self.terminator {
+                    Terminator::Count(remaining) => Some(remaining),
+                    _ => None,
+                },
+                position: self.position,
+            })
+        } else {
+            Ok(())
+        };
+        self.reset();
+        end
     }
 
     /// Keeps the unreported held bytes and all of `input`, which together are a proper
@@ -418,28 +447,64 @@ impl<const N: usize> Framer<N> {
     /// Bytes already reported as data stay reported; the current frame continues.
     ///
     /// Between an [`Event::Data`] and the [`Event::Terminator`] that follows it, the
-    /// terminator ending that data is already found and consumed, as in asynchat,
-    /// where `collect_incoming_data` runs after the search: a new terminator applies
-    /// from the next frame on.
+    /// end of that data is already found and consumed, as in asynchat, where
+    /// `collect_incoming_data` runs after the search: a new terminator applies from
+    /// the next frame on. Set after [`Event::TooLong`], it decides where the skipped
+    /// frame ends; usually you want to wait for [`Event::Discarded`].
     pub fn set_terminator(&mut self, terminator: Terminator<N>) {
         self.terminator = terminator;
     }
 
     /// The terminator in force. A [`Terminator::Count`] shows the bytes still
-    /// expected, and becomes [`Terminator::None`] once it fires.
+    /// expected, and becomes [`Terminator::None`] once its last byte is taken.
     pub fn terminator(&self) -> &Terminator<N> {
         &self.terminator
     }
 
+    /// Sets the most data bytes a frame may carry, or `None` for no limit (the
+    /// default). Like the terminator, it may change at any event and applies from the
+    /// current frame on: the frame in progress is checked against the new limit from
+    /// its next data byte. The limit counts data bytes only (a byte-string
+    /// terminator's bytes are not data; counted bytes are). `Some(0)` allows only
+    /// empty frames.
+    ///
+    /// Raising or removing the limit while a frame is being skipped does not undo the
+    /// skip: that frame still ends with [`Event::Discarded`].
+    pub fn set_max_frame_len(&mut self, max_frame_len: Option<u64>) {
+        self.max_frame_len = max_frame_len.unwrap_or(u64::MAX);
+    }
+
+    /// The limit set with [`set_max_frame_len`](Self::set_max_frame_len).
+    pub fn max_frame_len(&self) -> Option<u64> {
+        (self.max_frame_len != u64::MAX).then_some(self.max_frame_len)
+    }
+
+    /// Whether the current frame went past the limit and its rest is being skipped,
+    /// up to the [`Event::Discarded`] that ends it.
+    pub fn is_skipping(&self) -> bool {
+        self.phase == Phase::Skipping
+    }
+
+    /// Says that the stream ends after the input given to the following calls of
+    /// [`next_event`](Self::next_event) (usually an empty slice): once that input is
+    /// consumed, they yield the remaining events and then [`Event::End`].
+    ///
+    /// Calling it again before `End` changes nothing. After `End`, the framer starts a
+    /// new stream, as after [`reset`](Self::reset).
+    pub fn end_of_stream(&mut self) {
+        self.ending = true;
+    }
+
     /// Bytes consumed from all input slices so far: the stream position, for error
     /// messages. Held-back bytes count as consumed, and so does a terminator found
-    /// with the data before it.
+    /// with the data before it. It keeps counting across [`reset`](Self::reset) and
+    /// [`Event::End`].
     pub fn position(&self) -> u64 {
         self.position
     }
 
-    /// Data bytes reported in the current frame so far (since the last
-    /// [`Event::Terminator`]), not counting held-back bytes.
+    /// Data bytes of the current frame so far (since the last frame end), skipped ones
+    /// included and held-back bytes not.
     pub fn frame_len(&self) -> u64 {
         self.frame_len
     }
@@ -450,56 +515,25 @@ impl<const N: usize> Framer<N> {
         &self.held[self.held_start..]
     }
 
-    /// Ends the stream: returns the held-back bytes as data and says whether the stream
-    /// stopped inside a frame. Call it after [`next_event`](Self::next_event) returned
-    /// `None` for the last slice.
-    ///
-    /// Afterwards the framer is as after [`reset`](Self::reset), with the same
-    /// terminator, ready for another stream.
-    ///
-    /// Called too early, while an [`Event::Terminator`] is still to come, it drops that
-    /// event and counts its frame as complete.
-    pub fn finish(&mut self) -> Finish<'_> {
-        // The pending terminator's frame is complete; its event is dropped.
-        let _ = self.take_terminator();
-        let start = self.held_start;
-        let tail_len = self.held.len() - start;
-        let frame_len = self.frame_len + tail_len as u64;
-        let missing = match self.terminator {
-            Terminator::Count(remaining) if remaining > 0 => Some(remaining),
-            _ => None,
-        };
-        let truncated = match self.terminator {
-            Terminator::None => false,
-            Terminator::Count(_) => missing.is_some(),
-            Terminator::Bytes(_) => frame_len > 0,
-        };
-        let end = if truncated {
-            Err(Truncated {
-                frame_len,
-                missing,
-                position: self.position,
-            })
-        } else {
-            Ok(())
-        };
-        self.frame_len = 0;
-        self.held_start = self.held.len();
-        Finish {
-            tail: &self.held[start..],
-            end,
-        }
-    }
-
-    /// Drops held-back bytes and the progress of the current frame, including a
-    /// terminator found but not yet reported (asynchat's `discard_buffers`). The
-    /// terminator stays as it is, a count with the bytes it still expects, and so
-    /// does the stream position.
+    /// Drops held-back bytes and the progress of the current frame, including a frame
+    /// end found but not yet reported, a skip in progress and a pending
+    /// [`end_of_stream`](Self::end_of_stream) (asynchat's `discard_buffers`). The
+    /// terminator stays as it is, a count with the bytes it still expects, and so do
+    /// the limit and the stream position.
     pub fn reset(&mut self) {
-        self.terminator_found = false;
+        self.phase = Phase::Framing;
+        self.ending = false;
         self.held.clear();
         self.held_start = 0;
         self.frame_len = 0;
+    }
+
+    /// Turns the inline fast path of [`next_event`](Self::next_event) on (the default)
+    /// or off. The events are the same either way; the tests run every case both
+    /// ways to prove it. Not part of the stable API.
+    #[doc(hidden)]
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.fast_path = on;
     }
 }
 

@@ -8,8 +8,10 @@
 //!
 //! - [`Framer`] consumes byte slices and yields [`Event::Data`] (borrowed, never
 //!   copied where it can be avoided) and [`Event::Terminator`]. The [`Terminator`]
-//!   is a byte string, a byte count, or none, and may change after any event.
-//!   [`BoundedFramer`] adds a maximum frame length.
+//!   is a byte string, a byte count, or none, and may change after any event; so
+//!   may the optional maximum frame length, past which a frame is reported
+//!   ([`Event::TooLong`]) and skipped to its end ([`Event::Discarded`]). The end of
+//!   the stream is an input too: what remains comes out, then [`Event::End`].
 //! - [`Outbox`] queues buffers (borrowed or owned, never copied) and lazy
 //!   [`Producer`]s, hands out chunks to write, takes back how much was written, and
 //!   says when to close.
@@ -43,6 +45,8 @@
 //!     match event {
 //!         Event::Data(bytes) => message.extend_from_slice(bytes),
 //!         Event::Terminator => framer.set_terminator(next_terminator(&message)),
+//!         // Only with a maximum frame length, or at the end of the stream.
+//!         Event::TooLong(_) | Event::Discarded { .. } | Event::End(_) => unreachable!(),
 //!     }
 //! }
 //! assert_eq!(message, b"ECHO 5hello");
@@ -58,18 +62,24 @@
 //! use asynchat::{Event, Framer, Terminator};
 //!
 //! let mut framer = Framer::new(Terminator::literal(b"\r\n"));
+//! framer.set_max_frame_len(Some(512));
 //! let (mut lines, mut line) = (Vec::new(), Vec::new());
-//! for received in [&b"HELO example.org\r"[..], b"\nQUIT\r\n"] {
+//! for received in [&b"HELO example.org\r"[..], b"\nQUIT\r\n", b""] {
+//!     if received.is_empty() {
+//!         framer.end_of_stream(); // the peer closed
+//!     }
 //!     let mut input = received;
 //!     while let Some(event) = framer.next_event(&mut input) {
 //!         match event {
 //!             Event::Data(bytes) => line.extend_from_slice(bytes),
 //!             Event::Terminator => lines.push(std::mem::take(&mut line)),
+//!             Event::TooLong(_) => line.clear(),
+//!             Event::Discarded { .. } => lines.push(b"500 line too long".to_vec()),
+//!             Event::End(end) => assert!(end.is_ok(), "the peer hung up mid-line"),
 //!         }
 //!     }
 //! }
 //! assert_eq!(lines, [&b"HELO example.org"[..], b"QUIT"]);
-//! assert!(framer.finish().end.is_ok());
 //! ```
 //!
 //! # Crate features
@@ -98,8 +108,9 @@
 //! | `set_terminator(0)` means "no terminator" | [`Terminator::Count(0)`](Terminator::Count) fires at once | asynchat's own echo demo hangs on `ECHO 0`: an empty message never completes |
 //! | `set_terminator(b"")` is accepted and means "no terminator" | [`TerminatorError::Empty`] | an empty terminator is a bug that should not pass silently |
 //! | terminators of any length | at most `N` bytes (64 by default, a const parameter) | the framer stores nothing else, so its size is a compile-time constant |
-//! | at close, held-back bytes and an unfinished frame are dropped | [`Framer::finish`] returns them and a [`Truncated`] error | a truncated message must not pass for a complete one, nor vanish |
-//! | a frame may grow without bound in `incoming` | [`BoundedFramer`] reports [`FrameTooLong`] and skips to the next terminator | a peer that never sends the terminator must not exhaust memory |
+//! | at close, held-back bytes and an unfinished frame are dropped | after [`Framer::end_of_stream`] they come out as events, then [`Event::End`] with a [`Truncated`] error | a truncated message must not pass for a complete one, nor vanish |
+//! | a frame may grow without bound in `incoming` | an optional per-frame limit ([`Framer::set_max_frame_len`]): [`Event::TooLong`], the rest skipped, [`Event::Discarded`] at its end | a peer that never sends the terminator must not exhaust memory, nor desynchronise the protocol |
+//! | a count's end overrides a terminator set in `collect_incoming_data` | a change made on the last data event of a count applies from the next frame | the same rule as for byte-string terminators |
 //! | re-joins and re-searches its whole input buffer on every read | searches each byte once, keeps only a partial terminator | asynchat is quadratic on long frames fed in small reads |
 //! | `discard_buffers` clears input and output together | [`Framer::reset`] and [`Outbox::clear`], which also reports a pending close | the read and write halves are separate values here |
 //! | `push` slices a large buffer into `ac_out_buffer_size` pieces up front | one item per push, handed out in pieces as it is written | no copies, no per-piece allocation |
@@ -118,7 +129,6 @@ extern crate std;
 
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
-mod bounded;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod channel;
@@ -133,11 +143,10 @@ mod search;
 mod storage;
 mod terminator;
 
-pub use bounded::BoundedFramer;
 #[cfg(feature = "std")]
 pub use channel::{Channel, Context, Handler, Status};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
-pub use framer::{Event, Finish, Framer};
+pub use framer::{Event, Framer};
 #[doc(hidden)]
 pub use outbox::Entry;
 pub use outbox::{Buf, FixedOutbox, Next, Outbox, DEFAULT_MAX_CHUNK_LEN};

@@ -1,8 +1,9 @@
 //! Finding a byte-string terminator in the held-back bytes followed by new input.
 //!
-//! The framer sees its input as one virtual slice: the few bytes it held back (always
-//! fewer than [`DEFAULT_CAPACITY`](crate::DEFAULT_CAPACITY)-ish, bounded by `N`) and
-//! then the caller's slice. Positions below are offsets into that virtual slice.
+//! The framer sees its input as one virtual slice: the few bytes it held back (fewer
+//! than the terminator's length) and then the caller's slice. Positions below are
+//! offsets into that virtual slice. [`find`] is the only entry: the framer's fast path
+//! and its general step both call it, so there is one search rule.
 
 /// Where the leftmost terminator is, or where a possible one starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,14 +11,19 @@ pub(crate) enum Found {
     /// A whole terminator starts here.
     At(usize),
     /// No whole terminator; from here to the end is a proper prefix of it, which
-    /// must be held back. Equal to the virtual length when nothing matches.
+    /// must be held back until more input (or the end of the stream) decides it.
+    /// Equal to the virtual length when nothing matches.
     PrefixFrom(usize),
 }
 
-/// Leftmost, non-overlapping search of `needle` in `held ++ input`.
+/// Inputs up to this length are scanned with a plain loop instead of `memchr`, whose
+/// set-up costs more than the scan on the few bytes a UART or a `recv` of 1 returns.
+const SHORT_INPUT: usize = 16;
+
+/// Leftmost, non-overlapping search of `needle` (not empty) in `held ++ input`.
 ///
 /// Cost: the held bytes are checked naively (`held.len() * needle.len()`, both bounded
-/// by the capacity); the input is scanned once with `memchr`, plus the final
+/// by the framer's capacity); the input is scanned once with `memchr`, plus the final
 /// `needle.len() - 1` bytes once more for a partial match.
 #[inline(always)]
 pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
@@ -32,38 +38,34 @@ pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
         }
     }
     let base = held.len();
-    if let Some(i) = find_whole(input, needle) {
-        return Found::At(base + i);
+    let Some((&first, rest)) = needle.split_first() else {
+        return Found::PrefixFrom(base + input.len());
+    };
+    // The first candidate settles most searches for `\n` or `\r\n`: it is a match,
+    // or there is none. Only the rest goes out of line.
+    let candidate = if input.len() <= SHORT_INPUT {
+        input.iter().position(|&b| b == first)
+    } else {
+        memchr::memchr(first, input)
+    };
+    let Some(at) = candidate else {
+        return Found::PrefixFrom(base + input.len());
+    };
+    match input.get(at + 1..at + needle.len()) {
+        Some(tail) if same(tail, rest) => Found::At(base + at),
+        _ => match find_after_first_candidate(&input[at..], needle) {
+            Found::At(i) => Found::At(base + at + i),
+            Found::PrefixFrom(i) => Found::PrefixFrom(base + at + i),
+        },
     }
-    Found::PrefixFrom(base + input.len() - partial_suffix_len(input, needle))
 }
 
-/// The first place in `haystack` where `needle` may start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Candidate {
-    /// The needle's first byte is nowhere in the haystack: it is all data.
-    None,
-    /// A whole match starts here, and no candidate before it.
-    Match(usize),
-    /// The first byte is here, but the rest does not match or is cut off by the end
-    /// of the haystack: [`find`] decides from here.
-    Unsure(usize),
-}
-
-/// The first candidate for `needle` in `haystack`, and whether it is a whole match:
-/// the one-`memchr` answer that settles most searches for `\n` or `\r\n`.
-#[inline(always)]
-pub(crate) fn first_candidate(haystack: &[u8], needle: &[u8]) -> Candidate {
-    debug_assert!(!needle.is_empty());
-    let Some(&first) = needle.first() else {
-        return Candidate::None;
-    };
-    let Some(at) = memchr::memchr(first, haystack) else {
-        return Candidate::None;
-    };
-    match haystack.get(at + 1..at + needle.len()) {
-        Some(rest) if same(rest, &needle[1..]) => Candidate::Match(at),
-        _ => Candidate::Unsure(at),
+/// [`find`] in an input that starts with a false or cut-off candidate.
+#[inline(never)]
+fn find_after_first_candidate(input: &[u8], needle: &[u8]) -> Found {
+    match find_whole(input, needle) {
+        Some(at) => Found::At(at),
+        None => Found::PrefixFrom(input.len() - partial_suffix_len(input, needle)),
     }
 }
 
@@ -91,14 +93,10 @@ fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
 /// more than the frame). When the first byte keeps matching without the rest (`\r`
 /// in a `\r\n.\r\n` search), it hands the rest of the haystack to `memmem`, whose
 /// set-up cost is then paid once for a long stretch.
-#[inline(always)]
-pub(crate) fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     /// False candidates before switching to `memmem`.
     const MAX_MISSES: usize = 4;
     let (&first, rest) = needle.split_first()?;
-    if rest.is_empty() {
-        return memchr::memchr(first, haystack);
-    }
     let last_start = haystack.len().checked_sub(needle.len())?;
     let mut from = 0;
     for _ in 0..MAX_MISSES {
@@ -115,8 +113,7 @@ pub(crate) fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Out of line: building a `memmem` searcher needs a large stack frame, which would
-/// otherwise be set up on every call of [`find_whole`], also when a line is found at
-/// its first candidate.
+/// otherwise be set up on every call of [`find_whole`].
 #[cold]
 #[inline(never)]
 fn find_with_memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -133,7 +130,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// Length of the longest suffix of `haystack` that is a proper prefix of `needle`.
 /// Assumes `haystack` holds no whole match.
-pub(crate) fn partial_suffix_len(haystack: &[u8], needle: &[u8]) -> usize {
+fn partial_suffix_len(haystack: &[u8], needle: &[u8]) -> usize {
     let longest = haystack.len().min(needle.len() - 1);
     (1..=longest)
         .rev()
@@ -163,18 +160,36 @@ mod tests {
 
     #[test]
     fn first_candidate_settles_the_common_cases() {
-        assert_eq!(first_candidate(b"abc\r\nx", b"\r\n"), Candidate::Match(3));
-        assert_eq!(first_candidate(b"\r\n", b"\r\n"), Candidate::Match(0));
-        assert_eq!(first_candidate(b"abc", b"\r\n"), Candidate::None);
-        assert_eq!(first_candidate(b"", b"\r\n"), Candidate::None);
-        assert_eq!(first_candidate(b"a\rb\r\n", b"\r\n"), Candidate::Unsure(1));
-        assert_eq!(first_candidate(b"ab\r", b"\r\n"), Candidate::Unsure(2));
-        assert_eq!(first_candidate(b"ab\n", b"\n"), Candidate::Match(2));
+        assert_eq!(find(b"", b"abc\r\nx", b"\r\n"), Found::At(3));
+        assert_eq!(find(b"", b"\r\n", b"\r\n"), Found::At(0));
+        assert_eq!(find(b"", b"abc", b"\r\n"), Found::PrefixFrom(3));
+        assert_eq!(find(b"", b"", b"\r\n"), Found::PrefixFrom(0));
+        assert_eq!(find(b"", b"a\rb\r\n", b"\r\n"), Found::At(3));
+        assert_eq!(find(b"", b"ab\r", b"\r\n"), Found::PrefixFrom(2));
+        assert_eq!(find(b"", b"ab\n", b"\n"), Found::At(2));
+        // Longer than the short-input loop: memchr finds the candidates.
         let mut long = [b'x'; 40].to_vec();
         long.extend_from_slice(b"\r\r\n");
-        assert_eq!(first_candidate(&long, b"\r\n"), Candidate::Unsure(40));
-        assert_eq!(first_candidate(&long[..40], b"\r\n"), Candidate::None);
-        assert_eq!(first_candidate(&long[1..], b"\r\r"), Candidate::Match(39));
+        assert_eq!(find(b"", &long, b"\r\n"), Found::At(41));
+        assert_eq!(find(b"", &long[..41], b"\r\n"), Found::PrefixFrom(40));
+        assert_eq!(find(b"", &long[..40], b"\r\n"), Found::PrefixFrom(40));
+        assert_eq!(find(b"", &long[1..], b"\r\r"), Found::At(39));
+        assert_eq!(find(b"x", &long[1..], b"\r\r"), Found::At(40));
+    }
+
+    #[test]
+    fn short_and_long_inputs_agree() {
+        // The same candidates on both sides of the short-input loop's length.
+        for len in [SHORT_INPUT - 1, SHORT_INPUT, SHORT_INPUT + 1] {
+            let mut input = std::vec![b'a'; len];
+            assert_eq!(find(b"", &input, b"\n"), Found::PrefixFrom(len));
+            input[len - 1] = b'\n';
+            assert_eq!(find(b"", &input, b"\n"), Found::At(len - 1));
+            input[len - 1] = b'\r';
+            assert_eq!(find(b"", &input, b"\r\n"), Found::PrefixFrom(len - 1));
+            input[0] = b'\r';
+            assert_eq!(find(b"", &input, b"\r\n"), Found::PrefixFrom(len - 1));
+        }
     }
 
     #[test]

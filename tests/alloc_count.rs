@@ -68,7 +68,8 @@ fn framer_and_outbox_allocations() {
                     }
                 }
             }
-            let _ = framer.finish();
+            framer.end_of_stream();
+            while framer.next_event(&mut &[][..]).is_some() {}
         }
         assert!(frames > 1000);
     });

@@ -1,41 +1,59 @@
 //! The Framer's rules as exact event sequences, each also checked with the input
-//! split at every point, and split invariance against a reference framer.
+//! split at every point (fast path on and off), and split invariance against a
+//! reference framer.
 
 mod support;
 
-use asynchat::{BoundedFramer, Event, FrameTooLong, Framer, Terminator, Truncated};
-use support::framer_model::{slices, Case, Ev, Term};
+use asynchat::{Event, FrameTooLong, Framer, Terminator, Truncated};
+use support::framer_model::{slices, Case, Change, Ev, Term};
 use support::rng::Rng;
 
-/// Feeds `input` whole and returns the exact events, then the tail and end.
-fn whole(term: Terminator, input: &[u8]) -> (Vec<Ev>, Vec<u8>, Result<(), Truncated>) {
+/// Feeds `input` whole, then the end of the stream, and returns the exact events
+/// (not merged), the `End` included.
+fn whole(term: Terminator, max_frame_len: Option<u64>, input: &[u8]) -> Vec<Ev> {
     let mut framer = Framer::new(term);
-    let mut rest = input;
+    framer.set_max_frame_len(max_frame_len);
     let mut events = Vec::new();
-    while let Some(event) = framer.next_event(&mut rest) {
-        events.push(match event {
-            Event::Data(bytes) => {
-                assert!(!bytes.is_empty(), "empty data event");
-                Ev::Data(bytes.to_vec())
-            }
-            Event::Terminator => Ev::Terminator,
-        });
+    for (mut rest, end) in [(input, false), (&[][..], true)] {
+        if end {
+            framer.end_of_stream();
+        }
+        while let Some(event) = framer.next_event(&mut rest) {
+            events.push(ev(event));
+        }
+        assert!(rest.is_empty());
     }
-    assert!(rest.is_empty());
-    let finish = framer.finish();
-    (events, finish.tail.to_vec(), finish.end)
+    events
+}
+
+fn ev(event: Event<'_>) -> Ev {
+    match event {
+        Event::Data(bytes) => {
+            assert!(!bytes.is_empty(), "empty data event");
+            Ev::Data(bytes.to_vec())
+        }
+        Event::Terminator => Ev::Terminator,
+        Event::TooLong(FrameTooLong {
+            max_frame_len,
+            position,
+        }) => Ev::TooLong {
+            max_frame_len,
+            position,
+        },
+        Event::Discarded { frame_len } => Ev::Discarded { frame_len },
+        Event::End(end) => Ev::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
+    }
 }
 
 /// Every way to cut `input` in up to three pieces, plus one byte at a time with empty
-/// slices between, must give the whole feed's events once adjacent data is merged.
-fn assert_split_invariant(term: &Term, input: &[u8]) {
+/// slices between, must give the reference's events once adjacent data is merged.
+fn assert_split_invariant(term: &Term, max_frame_len: Option<u64>, input: &[u8]) {
     let case = Case {
         input: input.to_vec(),
         initial: term.clone(),
+        max_frame_len,
         program: vec![],
-        max_frame_len: None,
     };
-    let expected = case.reference();
     let n = input.len();
     let mut splits = vec![vec![1], vec![1, 0], vec![0, 1]];
     for a in 0..=n {
@@ -44,7 +62,7 @@ fn assert_split_invariant(term: &Term, input: &[u8]) {
         }
     }
     for lens in splits {
-        assert_eq!(case.run(&lens), expected, "input {input:?} split {lens:?}");
+        case.check(&lens);
     }
 }
 
@@ -52,23 +70,37 @@ fn d(bytes: &[u8]) -> Ev {
     Ev::Data(bytes.to_vec())
 }
 const T: Ev = Ev::Terminator;
+const OK: Ev = Ev::End(Ok(()));
+/// The stream ended inside a frame of `frame_len` bytes, `missing` short, at `position`.
+fn cut(frame_len: u64, missing: Option<u64>, position: u64) -> Ev {
+    Ev::End(Err((frame_len, missing, position)))
+}
+fn too_long(max_frame_len: u64, position: u64) -> Ev {
+    Ev::TooLong {
+        max_frame_len,
+        position,
+    }
+}
+fn discarded(frame_len: u64) -> Ev {
+    Ev::Discarded { frame_len }
+}
 
-/// `frames!(name: terminator, input => [exact events], tail, end)`, with `end` one of
-/// `ok` or `truncated`.
+/// `frames!(name: terminator, [limit N,] input => [exact events of the whole feed])`;
+/// the reference model and every split must agree.
 macro_rules! frames {
-    ($name:ident: $term:expr, $input:expr => [$($ev:expr),* $(,)?], $tail:expr, $end:ident) => {
+    ($name:ident: $term:expr, $input:expr => [$($ev:expr),* $(,)?]) => {
+        frames!($name: $term, limit None, $input => [$($ev),*]);
+    };
+    ($name:ident: $term:expr, limit $max:expr, $input:expr => [$($ev:expr),* $(,)?]) => {
         #[test]
         fn $name() {
             let term: Term = $term;
-            let (events, tail, end) = whole(term.to_terminator64(), $input);
+            let max: Option<u64> = $max.into();
+            let events = whole(term.to_terminator64(), max, $input);
             assert_eq!(events, vec![$($ev),*], "events");
-            assert_eq!(tail, $tail.to_vec(), "tail");
-            assert_eq!(end.is_ok(), frames!(@end $end), "end: {end:?}");
-            assert_split_invariant(&term, $input);
+            assert_split_invariant(&term, max, $input);
         }
     };
-    (@end ok) => { true };
-    (@end truncated) => { false };
 }
 
 trait To64 {
@@ -88,24 +120,42 @@ fn bytes(b: &[u8]) -> Term {
     Term::Bytes(b.to_vec())
 }
 
-frames!(crlf_lines: bytes(b"\r\n"), b"ab\r\ncd\r\n" => [d(b"ab"), T, d(b"cd"), T], b"", ok);
-frames!(terminator_bytes_are_not_data: bytes(b"\n"), b"\n" => [T], b"", ok);
-frames!(two_terminators_are_an_empty_message: bytes(b"\r\n"), b"\r\n\r\nx" => [T, T, d(b"x")], b"", truncated);
-frames!(leftmost_non_overlapping: bytes(b"aa"), b"aaa" => [T], b"a", truncated);
-frames!(leftmost_non_overlapping_then_data: bytes(b"aa"), b"aaab" => [T, d(b"ab")], b"", truncated);
-frames!(leftmost_non_overlapping_even: bytes(b"aa"), b"aaaa" => [T, T], b"", ok);
-frames!(self_overlapping_match: bytes(b"abab"), b"xabababy" => [d(b"x"), T, d(b"aby")], b"", truncated);
-frames!(longest_prefix_held_back: bytes(b"aaab"), b"xaaa" => [d(b"x")], b"aaa", truncated);
-frames!(held_back_then_not_a_terminator: bytes(b"\r\n"), b"a\r" => [d(b"a")], b"\r", truncated);
-frames!(carriage_return_without_newline_is_data: bytes(b"\r\n"), b"a\rb\r\n" => [d(b"a\rb"), T], b"", ok);
-frames!(smtp_end_of_data: bytes(b"\r\n.\r\n"), b"l1\r\nl2\r\n.\r\nQUIT" => [d(b"l1\r\nl2"), T, d(b"QUIT")], b"", truncated);
-frames!(count_bytes_are_data: Term::Count(3), b"abcd" => [d(b"abc"), T, d(b"d")], b"", ok);
-frames!(count_then_none: Term::Count(2), b"ab" => [d(b"ab"), T], b"", ok);
-frames!(count_zero_fires_at_once: Term::Count(0), b"xy" => [T, d(b"xy")], b"", ok);
-frames!(count_zero_fires_on_empty_input: Term::Count(0), b"" => [T], b"", ok);
-frames!(count_short_is_truncated: Term::Count(5), b"abc" => [d(b"abc")], b"", truncated);
-frames!(none_is_all_data: Term::None, b"a\r\nb" => [d(b"a\r\nb")], b"", ok);
-frames!(empty_input: bytes(b"\n"), b"" => [], b"", ok);
+frames!(crlf_lines: bytes(b"\r\n"), b"ab\r\ncd\r\n" => [d(b"ab"), T, d(b"cd"), T, OK]);
+frames!(terminator_bytes_are_not_data: bytes(b"\n"), b"\n" => [T, OK]);
+frames!(two_terminators_are_an_empty_message: bytes(b"\r\n"), b"\r\n\r\nx" => [T, T, d(b"x"), cut(1, None, 5)]);
+frames!(leftmost_non_overlapping: bytes(b"aa"), b"aaa" => [T, d(b"a"), cut(1, None, 3)]);
+frames!(leftmost_non_overlapping_then_data: bytes(b"aa"), b"aaab" => [T, d(b"ab"), cut(2, None, 4)]);
+frames!(leftmost_non_overlapping_even: bytes(b"aa"), b"aaaa" => [T, T, OK]);
+frames!(self_overlapping_match: bytes(b"abab"), b"xabababy" => [d(b"x"), T, d(b"aby"), cut(3, None, 8)]);
+frames!(longest_prefix_held_back_then_data_at_the_end: bytes(b"aaab"), b"xaaa" => [d(b"x"), d(b"aaa"), cut(4, None, 4)]);
+frames!(held_back_then_not_a_terminator: bytes(b"\r\n"), b"a\r" => [d(b"a"), d(b"\r"), cut(2, None, 2)]);
+frames!(carriage_return_without_newline_is_data: bytes(b"\r\n"), b"a\rb\r\n" => [d(b"a\rb"), T, OK]);
+frames!(smtp_end_of_data: bytes(b"\r\n.\r\n"), b"l1\r\nl2\r\n.\r\nQUIT" => [d(b"l1\r\nl2"), T, d(b"QUIT"), cut(4, None, 15)]);
+frames!(count_bytes_are_data: Term::Count(3), b"abcd" => [d(b"abc"), T, d(b"d"), OK]);
+frames!(count_then_none: Term::Count(2), b"ab" => [d(b"ab"), T, OK]);
+frames!(count_zero_fires_at_once: Term::Count(0), b"xy" => [T, d(b"xy"), OK]);
+frames!(count_zero_fires_on_empty_input: Term::Count(0), b"" => [T, OK]);
+frames!(count_short_is_truncated: Term::Count(5), b"abc" => [d(b"abc"), cut(3, Some(2), 3)]);
+frames!(count_with_nothing_is_truncated: Term::Count(5), b"" => [cut(0, Some(5), 0)]);
+frames!(none_is_all_data: Term::None, b"a\r\nb" => [d(b"a\r\nb"), OK]);
+frames!(empty_input: bytes(b"\n"), b"" => [OK]);
+
+// Limits.
+frames!(frame_of_exactly_the_limit: bytes(b"\r\n"), limit 3, b"abc\r\nx\r\n" => [d(b"abc"), T, d(b"x"), T, OK]);
+frames!(too_long_then_discarded_at_its_end: bytes(b"\n"), limit 3, b"abc\nabcdef\nxy\n" => [
+    d(b"abc"), T, d(b"abc"), too_long(3, 7), discarded(6), d(b"xy"), T, OK
+]);
+frames!(held_back_byte_is_the_one_too_many: bytes(b"\r\n"), limit 3, b"abc\rx\r\nok\r\n" => [
+    d(b"abc"), too_long(3, 3), discarded(5), d(b"ok"), T, OK
+]);
+frames!(limit_zero_allows_empty_frames: bytes(b"\n"), limit 0, b"\nx\n\n" => [T, too_long(0, 1), discarded(1), T, OK]);
+frames!(count_past_the_limit_is_skipped_to_its_end: Term::Count(5), limit 2, b"abcdefg" => [
+    d(b"ab"), too_long(2, 2), discarded(5), d(b"fg"), OK
+]);
+frames!(none_past_the_limit_is_skipped_to_the_end: Term::None, limit 2, b"abcdefg" => [d(b"ab"), too_long(2, 2), OK]);
+frames!(stream_ends_while_skipping: bytes(b"\r\n"), limit 2, b"abcd\r" => [d(b"ab"), too_long(2, 2), cut(5, None, 5)]);
+frames!(stream_ends_with_held_bytes_past_the_limit: bytes(b"\r\n"), limit 2, b"ab\r" => [d(b"ab"), too_long(2, 2), cut(3, None, 3)]);
+frames!(terminator_right_after_the_limit_is_not_too_long: bytes(b"\r\n.\r\n"), limit 2, b"ab\r\n.\r\n" => [d(b"ab"), T, OK]);
 
 #[test]
 fn held_bytes_come_out_before_later_input() {
@@ -132,7 +182,8 @@ fn match_starting_inside_held_bytes() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"a")));
     assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
     assert_eq!(framer.next_event(&mut input), None);
-    assert!(framer.finish().end.is_ok());
+    framer.end_of_stream();
+    assert_eq!(framer.next_event(&mut input), Some(Event::End(Ok(()))));
 }
 
 /// The seed's demo: `ECHO 166\n` then 166 bytes, with the switch from `\n` to a count
@@ -155,12 +206,18 @@ fn echo_switches_terminator_within_one_slice() {
         T,
         d(b"z"),
         T,
+        OK,
     ];
     for lens in [vec![], vec![1], vec![7, 0, 64], vec![9, 166], vec![4096]] {
         let mut framer = Framer::new(Terminator::literal(b"\n"));
         let mut events: Vec<Ev> = Vec::new();
         let mut message = Vec::new();
-        for mut input in slices(&stream, &lens) {
+        let slices = slices(&stream, &lens);
+        let last = slices.len() - 1;
+        for (i, mut input) in slices.into_iter().enumerate() {
+            if i == last {
+                framer.end_of_stream();
+            }
             while let Some(event) = framer.next_event(&mut input) {
                 match event {
                     Event::Data(bytes) => {
@@ -181,11 +238,11 @@ fn echo_switches_terminator_within_one_slice() {
                         framer.set_terminator(next);
                         message.clear();
                     }
+                    other => events.push(ev(other)),
                 }
             }
         }
         assert_eq!(events, expected, "slices {lens:?}");
-        assert!(framer.finish().end.is_ok());
     }
 }
 
@@ -196,17 +253,19 @@ fn remaining_count_reads_back() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abcd")));
     assert_eq!(framer.terminator(), &Terminator::Count(6));
     assert_eq!(framer.next_event(&mut input), None);
-    let finish = framer.finish();
+    framer.end_of_stream();
+    let truncated = Truncated {
+        frame_len: 4,
+        missing: Some(6),
+        position: 4,
+    };
     assert_eq!(
-        finish.end,
-        Err(Truncated {
-            frame_len: 4,
-            missing: Some(6),
-            position: 4
-        })
+        framer.next_event(&mut input),
+        Some(Event::End(Err(truncated)))
     );
+    assert_eq!(framer.next_event(&mut input), None);
     assert_eq!(
-        finish.end.unwrap_err().to_string(),
+        truncated.to_string(),
         "stream ended at byte 4 inside a frame of 4 bytes (6 more bytes were expected)"
     );
 }
@@ -300,14 +359,18 @@ fn terminator_found_across_held_bytes_and_input() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"!")));
 }
 
-/// `finish` before the pending `Terminator` event was taken: that frame is complete.
+/// The end of the stream announced between a data event and its frame end: the
+/// frame end still comes, then `End`.
 #[test]
-fn finish_between_data_and_its_terminator() {
+fn end_of_stream_between_data_and_its_terminator() {
     let mut framer = Framer::new(Terminator::literal(b"\n"));
     let mut input: &[u8] = b"ab\n";
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
-    let finish = framer.finish();
-    assert_eq!((finish.tail, finish.end), (&b""[..], Ok(())));
+    framer.end_of_stream();
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), Some(Event::End(Ok(()))));
+    assert_eq!(framer.next_event(&mut input), None);
+    // A new stream starts, with the same terminator.
     let mut input: &[u8] = b"cd";
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"cd")));
     framer.reset();
@@ -315,64 +378,172 @@ fn finish_between_data_and_its_terminator() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
 }
 
+/// Input given after `end_of_stream` is the last of the stream; its partial
+/// terminator is data.
 #[test]
-fn finish_returns_tail_and_resets() {
+fn input_after_end_of_stream_is_the_last_of_the_stream() {
     let mut framer = Framer::new(Terminator::literal(b"\r\n"));
-    let mut input: &[u8] = b"\r";
-    assert_eq!(framer.next_event(&mut input), None);
-    let finish = framer.finish();
-    assert_eq!(finish.tail, b"\r");
-    assert!(finish.end.is_err());
-    let finish = framer.finish();
-    assert_eq!(finish.tail, b"");
-    assert_eq!(finish.end, Ok(()));
-}
-
-#[test]
-fn bounded_reports_once_and_resumes() {
-    let mut framer = BoundedFramer::new(Terminator::literal(b"\n"), 3);
-    let mut input: &[u8] = b"abc\nabcdef\nxy\n";
-    assert_eq!(framer.next_event(&mut input), Ok(Some(Event::Data(b"abc"))));
-    assert_eq!(framer.next_event(&mut input), Ok(Some(Event::Terminator)));
-    assert_eq!(framer.next_event(&mut input), Ok(Some(Event::Data(b"abc"))));
+    framer.end_of_stream();
+    framer.end_of_stream();
+    let mut input: &[u8] = b"ab\r\ncd\r";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"cd\r")));
     assert_eq!(
         framer.next_event(&mut input),
-        Err(FrameTooLong {
-            max_frame_len: 3,
+        Some(Event::End(Err(Truncated {
+            frame_len: 3,
+            missing: None,
             position: 7
-        })
+        })))
     );
-    assert!(framer.is_skipping());
-    assert_eq!(framer.next_event(&mut input), Ok(Some(Event::Data(b"xy"))));
-    assert_eq!(framer.next_event(&mut input), Ok(Some(Event::Terminator)));
-    assert_eq!(framer.next_event(&mut input), Ok(None));
-    assert_eq!(
-        FrameTooLong {
-            max_frame_len: 3,
-            position: 7
-        }
-        .to_string(),
-        "frame longer than 3 bytes at byte 7; skipping to the next terminator"
-    );
+    assert_eq!(framer.next_event(&mut input), None);
+    assert_eq!(framer.held_back(), b"");
+}
+
+/// Held-back bytes come out at the end, from the framer's storage, and a `Count(0)`
+/// set at the last frame end fires before `End`.
+#[test]
+fn end_of_stream_yields_held_bytes_and_pending_count() {
+    let mut framer = Framer::new(Terminator::literal(b"\r\n"));
+    let mut input: &[u8] = b"x\r\n\r";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"x")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), None);
+    assert_eq!(framer.held_back(), b"\r");
+    framer.end_of_stream();
+    let mut input: &[u8] = b"";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"\r")));
+    assert!(matches!(
+        framer.next_event(&mut input),
+        Some(Event::End(Err(_)))
+    ));
+
+    let mut framer = Framer::new(Terminator::literal(b"\n"));
+    let mut input: &[u8] = b"a\n";
+    framer.end_of_stream();
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"a")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    framer.set_terminator(Terminator::Count(0));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.terminator(), &Terminator::None);
+    assert_eq!(framer.next_event(&mut input), Some(Event::End(Ok(()))));
+}
+
+/// A count's end is found with its last data, like a byte-string terminator's: a
+/// change made on that data event applies from the next frame, and the end is not
+/// lost (asynchat would overwrite the change).
+#[test]
+fn change_on_the_last_data_of_a_count_applies_to_the_next_frame() {
+    let mut framer = Framer::new(Terminator::Count(2));
+    let mut input: &[u8] = b"ab;cd;";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
+    assert_eq!(framer.terminator(), &Terminator::None);
+    framer.set_terminator(Terminator::literal(b";"));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"cd")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
 }
 
 #[test]
-fn bounded_frame_of_exactly_max_with_split_terminator() {
-    for lens in [vec![1], vec![4, 1], vec![3, 1, 1], vec![5]] {
-        let case = Case {
-            input: b"abc\r\nabcd\r\n".to_vec(),
-            initial: bytes(b"\r\n"),
-            program: vec![],
-            max_frame_len: Some(3),
-        };
-        let got = case.run(&lens);
-        assert_eq!(
-            got.events,
-            vec![d(b"abc"), T, d(b"abc"), Ev::TooLong],
-            "{lens:?}"
-        );
-        assert!(!got.truncated);
-    }
+fn too_long_reports_once_and_resumes() {
+    let mut framer = Framer::new(Terminator::literal(b"\n"));
+    framer.set_max_frame_len(Some(3));
+    assert_eq!(framer.max_frame_len(), Some(3));
+    let mut input: &[u8] = b"abc\nabcdef\nxy\n";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abc")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abc")));
+    assert!(!framer.is_skipping());
+    let too_long = FrameTooLong {
+        max_frame_len: 3,
+        position: 7,
+    };
+    assert_eq!(
+        framer.next_event(&mut input),
+        Some(Event::TooLong(too_long))
+    );
+    assert_eq!(input, b"def\nxy\n", "the report consumes nothing");
+    assert!(framer.is_skipping());
+    assert_eq!(
+        framer.next_event(&mut input),
+        Some(Event::Discarded { frame_len: 6 })
+    );
+    assert!(!framer.is_skipping());
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"xy")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), None);
+    assert_eq!(
+        too_long.to_string(),
+        "frame longer than 3 bytes at byte 7; skipping to its end"
+    );
+    framer.set_max_frame_len(None);
+    assert_eq!(framer.max_frame_len(), None);
+}
+
+/// The limit may change inside a frame: the frame is checked against the new limit
+/// from its next data byte, and a skip, once started, runs to the frame's end.
+#[test]
+fn limit_changed_inside_a_frame() {
+    let mut framer = Framer::new(Terminator::literal(b"\n"));
+    let mut input: &[u8] = b"abcd";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abcd")));
+    assert_eq!(framer.next_event(&mut input), None);
+    framer.set_max_frame_len(Some(2));
+    let mut input: &[u8] = b"\n";
+    assert_eq!(
+        framer.next_event(&mut input),
+        Some(Event::Terminator),
+        "no data past it"
+    );
+    let mut input: &[u8] = b"abcd";
+    framer.set_max_frame_len(None);
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abcd")));
+    framer.set_max_frame_len(Some(2));
+    let mut input: &[u8] = b"e";
+    assert_eq!(
+        framer.next_event(&mut input),
+        Some(Event::TooLong(FrameTooLong {
+            max_frame_len: 2,
+            position: 9
+        }))
+    );
+    framer.set_max_frame_len(None);
+    assert_eq!(framer.next_event(&mut input), None);
+    assert!(
+        framer.is_skipping(),
+        "raising the limit does not undo the skip"
+    );
+    let mut input: &[u8] = b"fg\nhi\n";
+    assert_eq!(
+        framer.next_event(&mut input),
+        Some(Event::Discarded { frame_len: 7 })
+    );
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"hi")));
+}
+
+#[test]
+fn reset_stops_skipping_and_ending() {
+    let mut framer = Framer::new(Terminator::literal(b"\n"));
+    framer.set_max_frame_len(Some(1));
+    let mut input: &[u8] = b"abc";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"a")));
+    assert!(matches!(
+        framer.next_event(&mut input),
+        Some(Event::TooLong(_))
+    ));
+    assert_eq!(framer.next_event(&mut input), None);
+    assert_eq!(framer.frame_len(), 3, "skipped bytes count");
+    framer.end_of_stream();
+    framer.reset();
+    assert!(!framer.is_skipping());
+    assert_eq!(framer.frame_len(), 0);
+    assert_eq!(framer.max_frame_len(), Some(1));
+    let mut input: &[u8] = b"x\n";
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"x")));
+    assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    assert_eq!(framer.next_event(&mut input), None, "no End after reset");
 }
 
 /// Terminators chosen to stress the search: self-overlapping, multi-byte, counts.
@@ -407,14 +578,22 @@ fn split_invariance_against_reference() {
     for _ in 0..rounds {
         let len = rng.below(80);
         let input = random_input(&mut rng, len);
-        let program: Vec<Option<Term>> = (0..rng.below(4))
-            .map(|_| (rng.below(4) > 0).then(|| terms[rng.below(terms.len())].clone()))
+        let limit = |rng: &mut Rng| (rng.below(3) > 0).then(|| rng.below(8) as u64);
+        let program: Vec<Change> = (0..rng.below(4))
+            .map(|_| Change {
+                term: (rng.below(4) > 0).then(|| terms[rng.below(terms.len())].clone()),
+                max_frame_len: (rng.below(2) == 0).then(|| limit(&mut rng)),
+            })
             .collect();
         let case = Case {
             input,
             initial: terms[rng.below(terms.len())].clone(),
+            max_frame_len: if rng.below(2) == 0 {
+                limit(&mut rng)
+            } else {
+                None
+            },
             program,
-            max_frame_len: (rng.below(3) == 0).then(|| rng.below(8) as u64),
         };
         // Short slices, and slices longer than the framer's short-input path, which
         // then searches with memchr, also right after bytes it held back.
@@ -439,7 +618,8 @@ fn every_split_point_of_small_inputs() {
             b"ababab\r\r\n",
             b"a\r\n.\r\n\r\n.\r",
         ] {
-            assert_split_invariant(&term, input);
+            assert_split_invariant(&term, None, input);
+            assert_split_invariant(&term, Some(3), input);
         }
     }
 }
@@ -489,10 +669,38 @@ fn hundred_megabytes_without_terminator_store_nothing() {
         while let Some(event) = framer.next_event(&mut input) {
             match event {
                 Event::Data(bytes) => data += bytes.len() as u64,
-                Event::Terminator => panic!("no terminator in the input"),
+                other => panic!("no terminator in the input: {other:?}"),
             }
         }
         assert_eq!(framer.held_back(), b"aaa");
     }
     assert_eq!(data + 3, rounds * (1 << 20));
+}
+
+/// With a limit, a peer that never ends its frame gets one report and then costs
+/// nothing: no events, nothing stored.
+#[test]
+fn hundred_megabytes_past_the_limit_are_skipped_silently() {
+    let chunk = vec![b'a'; 1 << 20];
+    let mut framer = Framer::new(Terminator::literal(b"\r\n"));
+    framer.set_max_frame_len(Some(512));
+    let mut events = Vec::new();
+    let rounds = if cfg!(miri) { 1 } else { 100 };
+    for _ in 0..rounds {
+        let mut input = &chunk[..];
+        while let Some(event) = framer.next_event(&mut input) {
+            events.push(ev(event));
+        }
+        assert_eq!(framer.held_back(), b"");
+    }
+    assert_eq!(events, [d(&chunk[..512]), too_long(512, 512)]);
+    assert_eq!(framer.frame_len(), rounds << 20);
+    let mut input: &[u8] = b"\r\nok\r\n";
+    assert_eq!(
+        framer.next_event(&mut input),
+        Some(Event::Discarded {
+            frame_len: rounds << 20
+        })
+    );
+    assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ok")));
 }

@@ -1,13 +1,15 @@
 //! A whole-buffer, obviously correct framer, and the property that the real one
-//! agrees with it however the input is split. Shared by `tests/` and the fuzz target
-//! (which includes this file by path), so `cargo test` runs the fuzzer's checks.
+//! agrees with it however the input is split, with its fast path on and off, and
+//! whether the end of the stream is announced before or after the last slice. Shared
+//! by `tests/` and the fuzz target (which includes this file by path), so `cargo test`
+//! runs the fuzzer's checks.
 
-use asynchat::{BoundedFramer, Event, Framer, Terminator};
+use asynchat::{Event, Framer, Terminator};
 
 /// Capacity used by the property checks: small, so long terminators hit the limit.
 pub const CAP: usize = 8;
 
-/// Terminator changes after which the program stops, so every case ends.
+/// Frame ends after which the program stops changing anything, so every case ends.
 pub const MAX_CHANGES: usize = 1000;
 
 /// A terminator as plain data, so tests and fuzz inputs can hold any of them.
@@ -30,12 +32,30 @@ impl Term {
     }
 }
 
+/// What the caller changes at a frame end ([`Ev::Terminator`] or [`Ev::Discarded`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+pub struct Change {
+    /// The next terminator; `None` keeps the one in force.
+    pub term: Option<Term>,
+    /// The next limit: `None` keeps it, `Some(None)` removes it.
+    pub max_frame_len: Option<Option<u64>>,
+}
+
 /// An event after merging adjacent data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ev {
     Data(Vec<u8>),
     Terminator,
-    TooLong,
+    TooLong {
+        max_frame_len: u64,
+        position: u64,
+    },
+    Discarded {
+        frame_len: u64,
+    },
+    /// `Err((frame_len, missing, position))` for a truncated stream.
+    End(Result<(), (u64, Option<u64>, u64)>),
 }
 
 /// One framing scenario.
@@ -43,17 +63,19 @@ pub enum Ev {
 pub struct Case {
     pub input: Vec<u8>,
     pub initial: Term,
-    /// At the k-th reported terminator, switch to `program[k % len]`; `None` keeps
-    /// the terminator in force. Empty: never change.
-    pub program: Vec<Option<Term>>,
     pub max_frame_len: Option<u64>,
+    /// At the k-th frame end, apply `program[k % len]`. Empty: never change.
+    pub program: Vec<Change>,
 }
 
-/// What a framer reported for a whole stream.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub events: Vec<Ev>,
-    pub truncated: bool,
+/// How the real framer is driven.
+#[derive(Clone, Copy, Debug)]
+pub struct Drive<'a> {
+    /// Slice lengths, cycled; a 0 is an empty slice.
+    pub slice_lens: &'a [usize],
+    pub fast_path: bool,
+    /// Announce the end before the last slice instead of after it.
+    pub end_before_last: bool,
 }
 
 fn push(events: &mut Vec<Ev>, ev: Ev) {
@@ -62,233 +84,203 @@ fn push(events: &mut Vec<Ev>, ev: Ev) {
         last.extend_from_slice(new);
         return;
     }
+    if let Ev::Data(new) = &ev {
+        assert!(!new.is_empty(), "empty data event");
+    }
     events.push(ev);
 }
 
 impl Case {
-    fn next_term(&self, k: usize) -> Option<&Term> {
+    fn change(&self, k: usize) -> Option<&Change> {
         // A program of `Count(0)`s would fire forever; stop changing after a while.
         if self.program.is_empty() || k >= MAX_CHANGES {
             return None;
         }
-        self.program[k % self.program.len()].as_ref()
+        Some(&self.program[k % self.program.len()])
     }
 
     fn valid(term: &Term) -> bool {
         term.to_terminator().is_some()
     }
 
-    /// The reference: the whole input at once, searched naively.
-    pub fn reference(&self) -> Outcome {
+    /// The reference: the whole stream at once, searched naively, the limit applied
+    /// byte by byte.
+    pub fn reference(&self) -> Vec<Ev> {
         let input = &self.input[..];
         let mut events = Vec::new();
         let mut term = self.initial.clone();
+        let mut max = self.max_frame_len;
         let mut pos = 0;
-        let mut reported = 0;
+        let mut ends = 0;
         let mut frame_len: u64 = 0;
         let mut skipping = false;
-        let mut frame_start = 0;
-        let max = self.max_frame_len.unwrap_or(u64::MAX);
-        // Data goes through the limit: the first `max` bytes of a frame, then TooLong.
-        let data =
-            |events: &mut Vec<Ev>, bytes: &[u8], frame_len: &mut u64, skipping: &mut bool| {
-                if *skipping || bytes.is_empty() {
-                    return;
-                }
-                let allowed = (max - *frame_len).min(bytes.len() as u64) as usize;
-                if allowed > 0 {
-                    push(events, Ev::Data(bytes[..allowed].to_vec()));
-                }
-                *frame_len += allowed as u64;
-                if allowed < bytes.len() {
-                    push(events, Ev::TooLong);
-                    *skipping = true;
-                }
-            };
         loop {
-            let fired = match &mut term {
-                Term::None => {
-                    data(&mut events, &input[pos..], &mut frame_len, &mut skipping);
-                    pos = input.len();
-                    false
-                }
-                Term::Count(n) => {
-                    let take = (*n).min((input.len() - pos) as u64) as usize;
-                    data(
-                        &mut events,
-                        &input[pos..pos + take],
-                        &mut frame_len,
-                        &mut skipping,
-                    );
-                    pos += take;
-                    *n -= take as u64;
-                    if *n == 0 {
-                        term = Term::None;
-                        true
-                    } else {
-                        false
-                    }
-                }
-                Term::Bytes(t) => {
-                    let t = t.clone();
-                    match input[pos..].windows(t.len()).position(|w| w == &t[..]) {
-                        Some(i) => {
-                            data(
-                                &mut events,
-                                &input[pos..pos + i],
-                                &mut frame_len,
-                                &mut skipping,
-                            );
-                            pos += i + t.len();
-                            true
-                        }
-                        None => {
-                            // The end of the stream: the longest proper prefix of the
-                            // terminator at the end is the tail `finish` returns, which
-                            // a bounded framer cuts at the limit without a TooLong.
-                            let rest = &input[pos..];
-                            let tail = (1..t.len().min(rest.len() + 1))
-                                .rev()
-                                .find(|&k| rest[rest.len() - k..] == t[..k])
-                                .unwrap_or(0);
-                            let (body, tail) = rest.split_at(rest.len() - tail);
-                            data(&mut events, body, &mut frame_len, &mut skipping);
-                            if !skipping {
-                                let allowed = (max - frame_len).min(tail.len() as u64) as usize;
-                                if allowed > 0 {
-                                    push(&mut events, Ev::Data(tail[..allowed].to_vec()));
-                                }
-                            }
-                            pos = input.len();
-                            false
-                        }
-                    }
-                }
+            let rest = &input[pos..];
+            // The frame's data before its end, and the end's length if it is there.
+            let (data_len, end_len) = match &term {
+                Term::None => (rest.len(), None),
+                Term::Count(n) if *n <= rest.len() as u64 => (*n as usize, Some(0)),
+                Term::Count(_) => (rest.len(), None),
+                Term::Bytes(t) => match rest.windows(t.len()).position(|w| w == &t[..]) {
+                    Some(i) => (i, Some(t.len())),
+                    // The stream ends here: a partial terminator is data.
+                    None => (rest.len(), None),
+                },
             };
-            if !fired {
-                break;
+            for (i, &byte) in rest[..data_len].iter().enumerate() {
+                if skipping {
+                } else if frame_len + i as u64 >= max.unwrap_or(u64::MAX) {
+                    push(
+                        &mut events,
+                        Ev::TooLong {
+                            max_frame_len: max.unwrap(),
+                            position: (pos + i) as u64,
+                        },
+                    );
+                    skipping = true;
+                } else {
+                    push(&mut events, Ev::Data(vec![byte]));
+                }
+            }
+            frame_len += data_len as u64;
+            pos += data_len;
+            if let Term::Count(n) = &mut term {
+                *n -= data_len as u64;
+            }
+            let Some(end_len) = end_len else { break };
+            pos += end_len;
+            if let Term::Count(_) = term {
+                term = Term::None;
+            }
+            if skipping {
+                push(&mut events, Ev::Discarded { frame_len });
+            } else {
+                push(&mut events, Ev::Terminator);
             }
             frame_len = 0;
-            frame_start = pos;
-            if skipping {
-                skipping = false;
-                continue;
-            }
-            push(&mut events, Ev::Terminator);
-            if let Some(next) = self.next_term(reported) {
-                if Self::valid(next) {
+            skipping = false;
+            if let Some(change) = self.change(ends) {
+                if let Some(next) = change.term.as_ref().filter(|t| Self::valid(t)) {
                     term = next.clone();
                 }
+                if let Some(next) = change.max_frame_len {
+                    max = next;
+                }
             }
-            reported += 1;
+            ends += 1;
         }
-        let truncated = skipping
-            || match term {
-                Term::None => false,
-                Term::Count(n) => n > 0,
-                Term::Bytes(_) => input.len() > frame_start,
-            };
-        Outcome { events, truncated }
+        let end = match term {
+            Term::None => Ok(()),
+            Term::Count(0) => Ok(()),
+            Term::Count(n) => Err((frame_len, Some(n), pos as u64)),
+            Term::Bytes(_) if frame_len == 0 => Ok(()),
+            Term::Bytes(_) => Err((frame_len, None, pos as u64)),
+        };
+        push(&mut events, Ev::End(end));
+        events
     }
 
-    /// The real framer, fed the input in slices of the given lengths (cycled; a 0
-    /// is an empty slice). Checks the framer's invariants along the way.
-    pub fn run(&self, slice_lens: &[usize]) -> Outcome {
+    /// The real framer, fed the input in slices as `drive` says. Checks the
+    /// framer's invariants along the way.
+    pub fn run(&self, drive: Drive<'_>) -> Vec<Ev> {
         let initial = self
             .initial
             .to_terminator()
             .expect("initial terminator must be valid");
+        let mut framer = Framer::<CAP>::with_capacity(initial);
+        framer.set_max_frame_len(self.max_frame_len);
+        framer.set_fast_path(drive.fast_path);
         let mut events = Vec::new();
-        let mut reported = 0;
-        let slices = slices(&self.input, slice_lens);
-        match self.max_frame_len {
-            None => {
-                let mut framer = Framer::<CAP>::with_capacity(initial);
-                for mut input in slices.iter().copied() {
-                    while let Some(event) = framer.next_event(&mut input) {
-                        match event {
-                            Event::Data(bytes) => push(&mut events, Ev::Data(bytes.to_vec())),
-                            Event::Terminator => {
-                                push(&mut events, Ev::Terminator);
-                                if let Some(next) =
-                                    self.next_term(reported).and_then(Term::to_terminator)
-                                {
-                                    framer.set_terminator(next);
-                                }
-                                reported += 1;
-                            }
-                        }
-                    }
-                    assert!(
-                        input.is_empty(),
-                        "next_event returned None before the end of its input"
-                    );
-                    assert!(
-                        framer.held_back().len() < CAP,
-                        "held back {} bytes",
-                        framer.held_back().len()
-                    );
-                }
-                assert_eq!(framer.position(), self.input.len() as u64);
-                let finish = framer.finish();
-                if !finish.tail.is_empty() {
-                    push(&mut events, Ev::Data(finish.tail.to_vec()));
-                }
-                Outcome {
-                    events,
-                    truncated: finish.end.is_err(),
-                }
+        let mut ends = 0;
+        let slices = slices(&self.input, drive.slice_lens);
+        let mut ended = false;
+        for (i, mut input) in slices.iter().copied().enumerate() {
+            let last = i + 1 == slices.len();
+            if !ended && (last || (drive.end_before_last && i + 2 == slices.len())) {
+                framer.end_of_stream();
             }
-            Some(max) => {
-                let mut framer = BoundedFramer::<CAP>::with_capacity(initial, max);
-                for mut input in slices.iter().copied() {
-                    loop {
-                        match framer.next_event(&mut input) {
-                            Ok(Some(Event::Data(bytes))) => {
-                                push(&mut events, Ev::Data(bytes.to_vec()))
-                            }
-                            Ok(Some(Event::Terminator)) => {
-                                push(&mut events, Ev::Terminator);
-                                if let Some(next) =
-                                    self.next_term(reported).and_then(Term::to_terminator)
-                                {
-                                    framer.set_terminator(next);
-                                }
-                                reported += 1;
-                            }
-                            Ok(None) => break,
-                            Err(too_long) => {
-                                assert_eq!(too_long.max_frame_len, max);
-                                push(&mut events, Ev::TooLong);
-                            }
-                        }
-                        assert!(
-                            framer.framer().frame_len() <= max,
-                            "frame grew past the limit"
+            while let Some(event) = framer.next_event(&mut input) {
+                assert!(!ended, "an event after End");
+                match event {
+                    Event::Data(bytes) => push(&mut events, Ev::Data(bytes.to_vec())),
+                    Event::TooLong(too_long) => {
+                        assert!(framer.is_skipping());
+                        push(
+                            &mut events,
+                            Ev::TooLong {
+                                max_frame_len: too_long.max_frame_len,
+                                position: too_long.position,
+                            },
                         );
                     }
-                    assert!(input.is_empty());
+                    Event::Terminator | Event::Discarded { .. } => {
+                        push(
+                            &mut events,
+                            match event {
+                                Event::Discarded { frame_len } => Ev::Discarded { frame_len },
+                                _ => Ev::Terminator,
+                            },
+                        );
+                        assert!(!framer.is_skipping());
+                        assert_eq!(framer.frame_len(), 0);
+                        if let Some(change) = self.change(ends) {
+                            if let Some(next) = change.term.as_ref().and_then(Term::to_terminator) {
+                                framer.set_terminator(next);
+                            }
+                            if let Some(next) = change.max_frame_len {
+                                framer.set_max_frame_len(next);
+                            }
+                        }
+                        ends += 1;
+                    }
+                    Event::End(end) => {
+                        ended = true;
+                        assert_eq!(framer.position(), self.input.len() as u64);
+                        assert_eq!(framer.held_back(), b"");
+                        push(
+                            &mut events,
+                            Ev::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
+                        );
+                    }
                 }
-                let finish = framer.finish();
-                if !finish.tail.is_empty() {
-                    push(&mut events, Ev::Data(finish.tail.to_vec()));
-                }
-                Outcome {
-                    events,
-                    truncated: finish.end.is_err(),
+                if !framer.is_skipping() {
+                    if let Some(max) = framer.max_frame_len() {
+                        assert!(framer.frame_len() <= max, "frame grew past the limit");
+                    }
                 }
             }
+            assert!(
+                input.is_empty(),
+                "next_event returned None before the end of its input"
+            );
+            assert!(
+                framer.held_back().len() < CAP,
+                "held back {} bytes",
+                framer.held_back().len()
+            );
         }
+        assert!(ended, "no End after end_of_stream");
+        events
     }
 
-    /// The property: every split gives the reference's outcome.
+    /// The property: every way of driving the framer over this split gives the
+    /// reference's events.
     pub fn check(&self, slice_lens: &[usize]) {
         if !Self::valid(&self.initial) {
             return;
         }
         let expected = self.reference();
-        let got = self.run(slice_lens);
-        assert_eq!(got, expected, "case {self:?}, slices {slice_lens:?}");
+        for fast_path in [true, false] {
+            for end_before_last in [false, true] {
+                let drive = Drive {
+                    slice_lens,
+                    fast_path,
+                    end_before_last,
+                };
+                let got = self.run(drive);
+                assert_eq!(got, expected, "case {self:?}, {drive:?}");
+            }
+        }
     }
 }
 
