@@ -163,12 +163,15 @@ pub struct Framer<const N: usize = DEFAULT_CAPACITY> {
     phase: Phase,
     /// The caller said the stream ends after the input it gives.
     ending: bool,
+    /// Set with [`Framer::set_fast_path`].
+    fast_path: bool,
+    /// Skipping, ending, or the fast path off: one test keeps the fast path out.
+    general_only: bool,
     /// Data bytes of the current frame so far, skipped ones included.
     frame_len: u64,
     /// The limit on `frame_len`; `u64::MAX` for none.
     max_frame_len: u64,
     position: u64,
-    fast_path: bool,
 }
 
 impl Framer {
@@ -190,10 +193,11 @@ impl<const N: usize> Framer<N> {
             held_start: 0,
             phase: Phase::Framing,
             ending: false,
+            fast_path: true,
+            general_only: false,
             frame_len: 0,
             max_frame_len: u64::MAX,
             position: 0,
-            fast_path: true,
         }
     }
 
@@ -220,42 +224,53 @@ impl<const N: usize> Framer<N> {
     #[must_use = "events carry the data; dropping one loses it"]
     #[inline(always)]
     pub fn next_event<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Event<'a>> {
+        // The fast path, inline: `inline(always)` because with a second call site in
+        // a crate the compiler stops inlining this by itself, and the gain (a sixth
+        // of the time on short lines) is gone. Its tests come first, cheapest first.
         if self.phase == Phase::EndFound {
             self.phase = Phase::Framing;
             self.frame_len = 0;
             return Some(Event::Terminator);
         }
-        // The fast path, inline: `inline(always)` because with a second call site in
-        // a crate the compiler stops inlining this by itself, and the gain (a sixth
-        // of the time on short lines) is gone.
-        if self.fast_path && self.held_start == self.held.len() && !self.ending {
-            if let (Phase::Framing, Terminator::Bytes(needle)) = (self.phase, &self.terminator) {
-                let (data_len, end_len) = match search::find(&[], input, needle) {
-                    Found::At(at) => (at, needle.len()),
-                    Found::PrefixFrom(from) => (from, 0),
-                };
-                if self.frame_len + data_len as u64 <= self.max_frame_len {
-                    let (data, rest) = input.split_at(data_len);
-                    self.position += data_len as u64;
-                    self.frame_len += data_len as u64;
-                    if end_len > 0 {
-                        *input = &rest[end_len..];
-                        self.position += end_len as u64;
+        if let Terminator::Bytes(needle) = &self.terminator {
+            if !self.general_only && self.held_start == self.held.len() {
+                if input.is_empty() {
+                    return None;
+                }
+                match search::find(&[], input, needle) {
+                    Found::At(at) if self.frame_len + at as u64 <= self.max_frame_len => {
+                        let (data, rest) = input.split_at(at);
+                        *input = &rest[needle.len()..];
+                        self.position += (at + needle.len()) as u64;
                         if data.is_empty() {
                             self.frame_len = 0;
                             return Some(Event::Terminator);
                         }
+                        self.frame_len += at as u64;
                         self.phase = Phase::EndFound;
-                    } else {
-                        *input = rest;
-                        if !input.is_empty() {
-                            self.hold_back(input);
-                        }
-                        if data.is_empty() {
-                            return None;
-                        }
+                        return Some(Event::Data(data));
                     }
-                    return Some(Event::Data(data));
+                    Found::PrefixFrom(from)
+                        if self.frame_len + from as u64 <= self.max_frame_len =>
+                    {
+                        // All of it is data, or the data and then a partial
+                        // terminator, held back until more input decides it.
+                        let data = if from == input.len() {
+                            core::mem::take(input)
+                        } else {
+                            let (data, partial) = input.split_at(from);
+                            *input = partial;
+                            self.hold_back(input);
+                            if data.is_empty() {
+                                return None;
+                            }
+                            data
+                        };
+                        self.position += from as u64;
+                        self.frame_len += from as u64;
+                        return Some(Event::Data(data));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -317,6 +332,7 @@ impl<const N: usize> Framer<N> {
             let allowed = self.max_frame_len.saturating_sub(self.frame_len);
             if allowed == 0 {
                 self.phase = Phase::Skipping;
+                self.refresh_general_only();
                 let too_long = FrameTooLong {
                     max_frame_len: self.max_frame_len,
                     position: self.position - held_len as u64,
@@ -395,6 +411,7 @@ impl<const N: usize> Framer<N> {
     fn end_frame<'a>(&mut self) -> Event<'a> {
         let frame_len = core::mem::take(&mut self.frame_len);
         if core::mem::replace(&mut self.phase, Phase::Framing) == Phase::Skipping {
+            self.refresh_general_only();
             Event::Discarded { frame_len }
         } else {
             Event::Terminator
@@ -493,6 +510,7 @@ impl<const N: usize> Framer<N> {
     /// new stream, as after [`reset`](Self::reset).
     pub fn end_of_stream(&mut self) {
         self.ending = true;
+        self.refresh_general_only();
     }
 
     /// Bytes consumed from all input slices so far: the stream position, for error
@@ -523,6 +541,7 @@ impl<const N: usize> Framer<N> {
     pub fn reset(&mut self) {
         self.phase = Phase::Framing;
         self.ending = false;
+        self.refresh_general_only();
         self.held.clear();
         self.held_start = 0;
         self.frame_len = 0;
@@ -534,6 +553,12 @@ impl<const N: usize> Framer<N> {
     #[doc(hidden)]
     pub fn set_fast_path(&mut self, on: bool) {
         self.fast_path = on;
+        self.refresh_general_only();
+    }
+
+    /// Recomputes `general_only` after a change of what it summarises.
+    fn refresh_general_only(&mut self) {
+        self.general_only = self.ending || self.phase == Phase::Skipping || !self.fast_path;
     }
 }
 
