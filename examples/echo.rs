@@ -6,15 +6,25 @@
 //! `<len>`, echoes the message back and closes when done; the client reads the reply
 //! with a count terminator and checks it.
 //!
+//! The server defends itself: a command line over [`MAX_LINE_LEN`] bytes, or an
+//! `ECHO` length over [`MAX_MESSAGE_LEN`] or not a number, gets an error line and the
+//! connection is closed when it is sent; a peer cannot make it hold more than one
+//! line or one message.
+//!
 //! `cargo run --example echo` sends the seed's 166-byte message;
 //! `cargo run --example echo -- 0` (or any length) sends that many bytes instead.
-//! Exits with status 0 only if the copy matches.
+//! Exits with status 0 only if the copy matches, 2 on a bad argument.
 
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 use asynchat::channel::{Context, Handler};
-use asynchat::{Channel, Produced, Producer, Terminator, Truncated};
+use asynchat::{Channel, FrameTooLong, Produced, Producer, Terminator, Truncated};
+
+/// The longest command line the server reads, in bytes.
+const MAX_LINE_LEN: u64 = 1024;
+/// The longest message the server echoes: 16 MiB.
+const MAX_MESSAGE_LEN: u64 = 16 << 20;
 
 const LOREM: &[u8] = b"Lorem ipsum dolor sit amet, consectetuer adipiscing elit. Donec
 egestas, enim et consectetuer ullamcorper, lectus ligula rutrum leo, a
@@ -34,7 +44,7 @@ struct EchoHandler {
 }
 
 impl Handler for EchoHandler {
-    fn collect_incoming_data(&mut self, data: &[u8]) {
+    fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {
         println!(
             "EchoHandler: collect_incoming_data() -> ({} bytes)\n{}",
             data.len(),
@@ -57,16 +67,31 @@ impl Handler for EchoHandler {
             .strip_prefix(b"ECHO ")
             .and_then(|len| std::str::from_utf8(len).ok()?.parse().ok());
         match len {
-            Some(len) => {
+            Some(len) if len <= MAX_MESSAGE_LEN => {
                 self.in_message = true;
                 ctx.set_terminator(Terminator::Count(len));
+                ctx.set_max_frame_len(Some(len));
             }
-            None => {
-                ctx.push(&b"ERROR expected ECHO <len>\n"[..])
-                    .expect("not closing yet");
+            _ => {
+                println!("EchoHandler: refused {}", show(&data));
+                ctx.push(format!(
+                    "ERROR expected ECHO <len>, len <= {MAX_MESSAGE_LEN}\n"
+                ))
+                .expect("not closing yet");
                 ctx.close_when_done();
             }
         }
+    }
+
+    fn frame_too_long(&mut self, too_long: FrameTooLong, _ctx: &mut Context<'_>) {
+        println!("EchoHandler: {too_long}");
+        self.data = Vec::new();
+    }
+
+    fn frame_discarded(&mut self, _frame_len: u64, ctx: &mut Context<'_>) {
+        ctx.push(format!("ERROR line longer than {MAX_LINE_LEN} bytes\n"))
+            .expect("not closing yet");
+        ctx.close_when_done();
     }
 }
 
@@ -119,10 +144,12 @@ impl Handler for EchoClient {
             announced: None,
         };
         ctx.push_producer(producer).expect("not closing");
+        // The reply is exactly as long as the message.
         ctx.set_terminator(Terminator::Count(self.message.len() as u64));
+        ctx.set_max_frame_len(Some(self.message.len() as u64));
     }
 
-    fn collect_incoming_data(&mut self, data: &[u8]) {
+    fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {
         println!(
             "EchoClient: collect_incoming_data() -> ({})\n{}",
             data.len(),
@@ -152,7 +179,10 @@ impl Handler for EchoClient {
 fn main() -> std::io::Result<()> {
     let message = match std::env::args().nth(1) {
         Some(len) => {
-            let len: usize = len.parse().expect("usage: echo [message length]");
+            let Ok(len) = len.parse::<usize>() else {
+                eprintln!("usage: echo [MESSAGE_LENGTH]");
+                std::process::exit(2);
+            };
             (0..len).map(|i| LOREM[i % LOREM.len()]).collect()
         }
         None => LOREM.to_vec(),
@@ -162,7 +192,9 @@ fn main() -> std::io::Result<()> {
     let address = listener.local_addr()?;
     let server = thread::spawn(move || -> std::io::Result<()> {
         let (stream, _) = listener.accept()?;
-        Channel::new(stream, EchoHandler::default(), Terminator::literal(b"\n")).run()
+        let mut channel = Channel::new(stream, EchoHandler::default(), Terminator::literal(b"\n"));
+        channel.set_max_frame_len(Some(MAX_LINE_LEN));
+        channel.run()
     });
 
     println!("EchoClient: connecting to {address}");

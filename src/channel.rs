@@ -1,105 +1,69 @@
-//! asynchat's `async_chat`, for porting: a [`Handler`] with the two callbacks, driven
-//! over a stream by a [`Channel`], blocking or from any readiness-based event loop.
+//! asynchat's `async_chat`, for porting: a [`Handler`] with the callbacks, driven over
+//! a stream by a [`Channel`], blocking or from any readiness-based event loop.
 
 use std::boxed::Box;
-use std::io::{self, Read, Write};
+use std::io;
+use std::time::{Duration, Instant};
 use std::vec;
 
-use crate::error::{PushError, Truncated};
 use crate::framer::{Event, Framer};
 use crate::io::{read_some, write_outbox, ReadOutcome, WriteOutcome};
-use crate::outbox::Buf;
-use crate::producer::Producer;
-use crate::terminator::Terminator;
+use crate::terminator::{Terminator, DEFAULT_CAPACITY};
 use crate::VecOutbox;
+
+pub use crate::handler::{Context, Handler};
+pub use crate::transport::Transport;
 
 /// asynchat's `ac_in_buffer_size`: bytes read at once.
 pub const DEFAULT_READ_BUFFER_LEN: usize = 65536;
 
-/// The protocol: what to do with incoming data and complete frames (an
-/// `async_chat` subclass).
-pub trait Handler {
-    /// Bytes of the current frame (asynchat's `collect_incoming_data`). Never empty.
-    fn collect_incoming_data(&mut self, data: &[u8]);
+/// The frame limit a channel starts with, in data bytes: a channel is a server's
+/// front door, and a peer that never sends the terminator must not cost more than
+/// this in the handler's buffer. Raise it (or lift it) from the handler for frames
+/// the protocol allows to be longer, e.g. a counted body.
+pub const DEFAULT_MAX_FRAME_LEN: u64 = 65536;
 
-    /// The current frame is complete (asynchat's `found_terminator`). Set the next
-    /// terminator, push replies and close through `ctx`.
-    fn found_terminator(&mut self, ctx: &mut Context<'_>);
+/// Reads one readiness call makes at most before it returns [`Status::Busy`], so that
+/// one busy peer cannot starve the others.
+pub const DEFAULT_READS_PER_CALL: usize = 4;
 
-    /// The connection is established: push a greeting or a request here. The default
-    /// does nothing.
-    fn handle_connect(&mut self, ctx: &mut Context<'_>) {
-        let _ = ctx;
-    }
+/// How long a lingering close waits for the peer to close its side.
+pub const DEFAULT_LINGER: Duration = Duration::from_secs(2);
 
-    /// The peer closed its side. `end` is `Err` if it did so inside a frame (the
-    /// data already delivered is not a complete message). Replies pushed here are
-    /// still written before the channel closes. The default does nothing.
-    fn handle_eof(&mut self, end: Result<(), Truncated>, ctx: &mut Context<'_>) {
-        let _ = (end, ctx);
-    }
-}
-
-/// What a handler may do from a callback: change the terminator, queue output, close.
-pub struct Context<'c> {
-    framer: &'c mut Framer,
-    outbox: &'c mut VecOutbox<'static>,
-    closing: &'c mut bool,
-}
-
-impl Context<'_> {
-    /// Sets the terminator; it applies to the rest of the data already received.
-    pub fn set_terminator(&mut self, terminator: Terminator) {
-        self.framer.set_terminator(terminator);
-    }
-
-    /// The terminator in force.
-    pub fn terminator(&self) -> &Terminator {
-        self.framer.terminator()
-    }
-
-    /// Queues bytes to send (asynchat's `push`).
-    ///
-    /// # Errors
-    ///
-    /// [`PushError::Closed`] after [`close_when_done`](Self::close_when_done), with the
-    /// bytes given back.
-    pub fn push(&mut self, buf: impl Into<Buf<'static>>) -> Result<(), PushError<Buf<'static>>> {
-        self.outbox.push(buf)
-    }
-
-    /// Queues a producer (asynchat's `push_with_producer`).
-    ///
-    /// # Errors
-    ///
-    /// As [`push`](Self::push).
-    pub fn push_producer<P: Producer + 'static>(
-        &mut self,
-        producer: P,
-    ) -> Result<(), PushError<P>> {
-        self.outbox.push_producer(producer)
-    }
-
-    /// Closes once everything queued is sent. No callback runs after this one: the
-    /// rest of the input is ignored (asynchat keeps dispatching frames).
-    pub fn close_when_done(&mut self) {
-        self.outbox.close_when_done();
-        *self.closing = true;
-    }
-
-    /// Bytes queued and not yet sent.
-    pub fn queued_len(&self) -> usize {
-        self.outbox.queued_len()
-    }
-}
-
-/// Whether the channel is still open after a call.
+/// What the caller should do after a readiness call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
-    /// Keep calling.
+    /// Nothing to do until the stream is ready again: wait for the readiness that
+    /// [`Channel::wants_read`] and [`Channel::wants_write`] ask for (and, while it
+    /// lingers, until [`Channel::deadline`]).
+    Waiting,
+    /// The call did its share of work and more input may be ready: call again after
+    /// serving the other connections, without waiting for readiness (an
+    /// edge-triggered loop will not report it again).
+    Busy,
+    /// Done: the handler closed when done and everything queued was sent, or the peer
+    /// closed and everything queued was sent, or the linger ended. Drop the stream to
+    /// close the socket.
+    Closed,
+}
+
+/// Where a connection is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum State {
+    /// [`Handler::handle_connect`] has not run yet.
+    Connecting,
+    /// Framing input and calling the handler.
     Open,
-    /// Done: the handler closed when done, or the peer closed and everything queued
-    /// was sent. Drop the stream to close the socket.
+    /// The handler closed when done: writing what is queued, reading and discarding
+    /// input so that the peer's writes do not block nor turn into a reset.
+    Closing,
+    /// No more input will come (the peer closed): writing what is queued, then closed.
+    Flushing,
+    /// Everything is written and the writing half is shut down: reading and
+    /// discarding input until the peer closes or the deadline passes.
+    Lingering {
+        until: Instant,
+    },
     Closed,
 }
 
@@ -107,39 +71,74 @@ pub enum Status {
 /// `async_chat` instance).
 ///
 /// Drive it either with [`run`](Self::run) on a blocking stream, or from an event loop
-/// on a non-blocking one: call [`handle_readable`](Self::handle_readable) and
-/// [`handle_writable`](Self::handle_writable) when the socket is ready, register
-/// interest per [`wants_read`](Self::wants_read) and
-/// [`wants_write`](Self::wants_write), and drop the channel once a call returns
-/// [`Status::Closed`]. Both calls do all the work they can (read, dispatch, write)
-/// until the stream would block, so they suit edge-triggered loops such as `mio`.
+/// on a non-blocking one:
+///
+/// 1. When the socket is ready, call [`handle_readable`](Self::handle_readable) or
+///    [`handle_writable`](Self::handle_writable) (they do the same: write, read,
+///    dispatch). Each call does a bounded amount of work: at most
+///    [`DEFAULT_READS_PER_CALL`] reads ([`set_reads_per_call`](Self::set_reads_per_call)).
+/// 2. On [`Status::Busy`], call again after serving the other connections, without
+///    waiting for readiness. On [`Status::Waiting`], register interest per
+///    [`wants_read`](Self::wants_read) and [`wants_write`](Self::wants_write), and if
+///    [`deadline`](Self::deadline) is set, call again once it has passed. On
+///    [`Status::Closed`], drop the channel.
+///
+/// # Limits
+///
+/// A frame may carry at most [`DEFAULT_MAX_FRAME_LEN`] data bytes unless the handler
+/// sets another limit ([`Context::set_max_frame_len`]); past it the handler hears
+/// [`Handler::frame_too_long`] and, at the frame's end,
+/// [`Handler::frame_discarded`]. The channel itself holds a fixed read buffer, the
+/// framer (a few dozen bytes) and the outbox, which stops reading at its high
+/// watermark ([`set_watermarks`](Self::set_watermarks)).
+///
+/// # Closing
+///
+/// When the handler closes when done, the channel writes what is queued, shuts down
+/// its writing half, and lingers: it reads and discards input until the peer closes
+/// or [`DEFAULT_LINGER`] passes ([`set_linger`](Self::set_linger)). Closing a socket
+/// with unread input makes the system answer with a reset, which can destroy a reply
+/// still in flight; lingering is how Apache and nginx avoid it.
 pub struct Channel<S, H> {
     stream: S,
     handler: H,
     framer: Framer,
     outbox: VecOutbox<'static>,
     read_buffer: Box<[u8]>,
-    /// The handler asked to close: no more callbacks.
-    closing: bool,
-    /// The peer closed its side.
-    eof: bool,
-    connected: bool,
-    closed: bool,
+    state: State,
+    reads_per_call: usize,
+    linger: Duration,
 }
 
-impl<S: Read + Write, H: Handler> Channel<S, H> {
-    /// A channel over `stream`, waiting for `terminator`.
+/// An event with the framer's borrow released, so that the handler's context can
+/// take the framer.
+enum Dispatch {
+    /// Data at this range of the read buffer.
+    Input(core::ops::Range<usize>),
+    /// Data held back by the framer from an earlier read, copied out: fewer than
+    /// [`DEFAULT_CAPACITY`] bytes.
+    Held([u8; DEFAULT_CAPACITY], usize),
+    Terminator,
+    TooLong(crate::FrameTooLong),
+    Discarded(u64),
+    End(Result<(), crate::Truncated>),
+}
+
+impl<S: Transport, H: Handler> Channel<S, H> {
+    /// A channel over `stream`, waiting for `terminator`, with the default frame
+    /// limit, read buffer, budget and linger.
     pub fn new(stream: S, handler: H, terminator: Terminator) -> Self {
+        let mut framer = Framer::new(terminator);
+        framer.set_max_frame_len(Some(DEFAULT_MAX_FRAME_LEN));
         Channel {
             stream,
             handler,
-            framer: Framer::new(terminator),
+            framer,
             outbox: VecOutbox::new(),
             read_buffer: vec![0; DEFAULT_READ_BUFFER_LEN].into_boxed_slice(),
-            closing: false,
-            eof: false,
-            connected: false,
-            closed: false,
+            state: State::Connecting,
+            reads_per_call: DEFAULT_READS_PER_CALL,
+            linger: DEFAULT_LINGER,
         }
     }
 
@@ -154,30 +153,48 @@ impl<S: Read + Write, H: Handler> Channel<S, H> {
         self.outbox.set_watermarks(low, high);
     }
 
-    /// Runs on a blocking stream until the handler closes when done or the peer
-    /// closes and everything queued is sent. The stream stays open until the channel
-    /// (or the stream from [`into_parts`](Self::into_parts)) is dropped.
+    /// Sets how many reads one readiness call may make before it returns
+    /// [`Status::Busy`]; at least 1.
+    pub fn set_reads_per_call(&mut self, reads: usize) {
+        self.reads_per_call = reads.max(1);
+    }
+
+    /// Sets how long a lingering close waits for the peer to close;
+    /// `Duration::ZERO` closes as soon as everything queued is written.
+    pub fn set_linger(&mut self, linger: Duration) {
+        self.linger = linger;
+    }
+
+    /// Sets the frame limit from outside a callback, e.g. before the first read; see
+    /// [`Context::set_max_frame_len`].
+    pub fn set_max_frame_len(&mut self, max_frame_len: Option<u64>) {
+        self.framer.set_max_frame_len(max_frame_len);
+    }
+
+    /// Runs on a blocking stream until the handler closes when done (and the linger
+    /// ends) or the peer closes and everything queued is sent. The stream stays open
+    /// until the channel (or the stream from [`into_parts`](Self::into_parts)) is
+    /// dropped.
     ///
     /// # Errors
     ///
     /// The first I/O error other than `Interrupted`.
     pub fn run(&mut self) -> io::Result<()> {
-        while self.pump()? == Status::Open {}
+        while self.pump()? != Status::Closed {}
         Ok(())
     }
 
-    /// The socket is readable: read, dispatch and write until it would block.
+    /// The socket is readable: write, read and dispatch, within the call's budget.
     ///
     /// # Errors
     ///
     /// The first I/O error other than `Interrupted` and `WouldBlock`; what was queued
-    /// stays queued.
+    /// stays queued. Drop the channel.
     pub fn handle_readable(&mut self) -> io::Result<Status> {
         self.pump()
     }
 
-    /// The socket is writable: write, and read again if backpressure had stopped
-    /// reading, until it would block.
+    /// The socket is writable: the same as [`handle_readable`](Self::handle_readable).
     ///
     /// # Errors
     ///
@@ -186,21 +203,42 @@ impl<S: Read + Write, H: Handler> Channel<S, H> {
         self.pump()
     }
 
-    /// Whether to watch for readability: open, the peer has not closed, and the
-    /// outbox is below its high watermark (asynchat's `readable`).
+    /// Whether to watch for readability: open and below the outbox's high watermark
+    /// (asynchat's `readable`), or closing, when input is read and discarded.
     pub fn wants_read(&self) -> bool {
-        !self.closed && !self.eof && !self.closing && !self.outbox.should_pause_reading()
+        match self.state {
+            State::Connecting | State::Closing | State::Lingering { .. } => true,
+            State::Open => !self.outbox.should_pause_reading(),
+            State::Flushing | State::Closed => false,
+        }
     }
 
     /// Whether to watch for writability: something is queued or a close is pending
     /// (asynchat's `writable`).
     pub fn wants_write(&self) -> bool {
-        !self.closed && self.outbox.wants_write()
+        match self.state {
+            State::Lingering { .. } | State::Closed => false,
+            _ => self.outbox.wants_write(),
+        }
+    }
+
+    /// While the channel lingers, when it gives up waiting for the peer: call any
+    /// readiness method once this has passed.
+    pub fn deadline(&self) -> Option<Instant> {
+        match self.state {
+            State::Lingering { until } => Some(until),
+            _ => None,
+        }
     }
 
     /// Bytes queued to send and not yet sent (buffers; producers are not counted).
     pub fn queued_len(&self) -> usize {
         self.outbox.queued_len()
+    }
+
+    /// The framer, to look at the terminator, the limit or the frame in progress.
+    pub fn framer(&self) -> &Framer {
+        &self.framer
     }
 
     /// The handler.
@@ -235,92 +273,154 @@ impl<S: Read + Write, H: Handler> Channel<S, H> {
             Context {
                 framer: &mut self.framer,
                 outbox: &mut self.outbox,
-                closing: &mut self.closing,
+                state: &mut self.state,
             },
         )
     }
 
-    /// Does all it can: write, read and dispatch, until the stream would block (or,
-    /// blocking, after one read).
+    /// One readiness call: write, then read and dispatch, until the stream would
+    /// block, the budget is spent, or the channel closes.
     fn pump(&mut self) -> io::Result<Status> {
-        if self.closed {
-            return Ok(Status::Closed);
-        }
-        if !self.connected {
-            self.connected = true;
+        if self.state == State::Connecting {
+            self.state = State::Open;
             let (handler, mut ctx) = self.context();
             handler.handle_connect(&mut ctx);
+            // A `Count(0)` set there fires without input.
+            self.dispatch(0);
         }
+        let mut reads = 0;
         loop {
+            match self.state {
+                State::Closed => return Ok(Status::Closed),
+                State::Lingering { until } => {
+                    let left = until.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Ok(self.close());
+                    }
+                    if reads == self.reads_per_call {
+                        return Ok(Status::Busy);
+                    }
+                    reads += 1;
+                    // A blocking stream must not wait past the deadline.
+                    if self.stream.set_read_timeout(Some(left)).is_err() {
+                        return Ok(self.close());
+                    }
+                    // Input is discarded; an error or the end means the peer is gone.
+                    match read_some(&mut self.stream, &mut self.read_buffer) {
+                        Ok(ReadOutcome::Read(_)) => continue,
+                        Ok(ReadOutcome::WouldBlock) => return Ok(Status::Waiting),
+                        Ok(ReadOutcome::Eof) | Err(_) => return Ok(self.close()),
+                    }
+                }
+                _ => {}
+            }
             match write_outbox(&mut self.stream, &mut self.outbox)? {
-                WriteOutcome::Close => return Ok(self.close()),
-                WriteOutcome::Idle if self.eof => return Ok(self.close()),
+                WriteOutcome::Close => {
+                    self.start_lingering();
+                    continue;
+                }
+                WriteOutcome::Idle if self.state == State::Flushing => return Ok(self.close()),
                 WriteOutcome::Idle | WriteOutcome::WouldBlock => {}
             }
             if !self.wants_read() {
-                return Ok(Status::Open);
+                return Ok(Status::Waiting);
             }
+            if reads == self.reads_per_call {
+                return Ok(Status::Busy);
+            }
+            reads += 1;
             match read_some(&mut self.stream, &mut self.read_buffer)? {
-                ReadOutcome::Read(n) => self.dispatch(n),
+                ReadOutcome::Read(n) if self.state == State::Open => self.dispatch(n),
+                // Closing: the handler wants no more input.
+                ReadOutcome::Read(_) => {}
                 ReadOutcome::Eof => self.end_of_stream(),
-                ReadOutcome::WouldBlock => return Ok(Status::Open),
+                ReadOutcome::WouldBlock => return Ok(Status::Waiting),
             }
         }
     }
 
+    /// Everything queued before the handler's close is written: shut down writing and
+    /// wait for the peer to close, unless it already did.
+    fn start_lingering(&mut self) {
+        if self.state == State::Flushing
+            || self.linger.is_zero()
+            || self.stream.shutdown_write().is_err()
+        {
+            self.state = State::Closed;
+            return;
+        }
+        self.state = State::Lingering {
+            until: Instant::now() + self.linger,
+        };
+    }
+
     fn close(&mut self) -> Status {
-        self.closed = true;
+        self.state = State::Closed;
         Status::Closed
     }
 
-    /// Frames `read_buffer[..len]` and calls the handler, until it asks to close.
+    /// Frames `read_buffer[..len]` and calls the handler, while it stays open.
     fn dispatch(&mut self, len: usize) {
         let mut input = &self.read_buffer[..len];
-        while !self.closing {
+        while self.state == State::Open {
+            let held_before = self.framer.held_back().len();
+            let offset = len - input.len();
             let Some(event) = self.framer.next_event(&mut input) else {
                 break;
             };
-            match event {
-                Event::Data(bytes) => self.handler.collect_incoming_data(bytes),
-                Event::Terminator => {
-                    let mut ctx = Context {
-                        framer: &mut self.framer,
-                        outbox: &mut self.outbox,
-                        closing: &mut self.closing,
-                    };
-                    self.handler.found_terminator(&mut ctx);
+            // The framer lends held-back bytes from its own storage, and they always
+            // come before input bytes; input data starts where the input did.
+            let dispatch = match event {
+                Event::Data(bytes) if held_before > 0 => {
+                    let mut held = [0; DEFAULT_CAPACITY];
+                    held[..bytes.len()].copy_from_slice(bytes);
+                    Dispatch::Held(held, bytes.len())
                 }
-                // The channel's framer has no frame limit: these cannot happen.
-                Event::TooLong(_) | Event::Discarded { .. } => {}
-                Event::End(end) => {
-                    let mut ctx = Context {
-                        framer: &mut self.framer,
-                        outbox: &mut self.outbox,
-                        closing: &mut self.closing,
-                    };
-                    self.handler.handle_eof(end, &mut ctx);
+                Event::Data(bytes) => Dispatch::Input(offset..offset + bytes.len()),
+                Event::Terminator => Dispatch::Terminator,
+                Event::TooLong(too_long) => Dispatch::TooLong(too_long),
+                Event::Discarded { frame_len } => Dispatch::Discarded(frame_len),
+                Event::End(end) => Dispatch::End(end),
+            };
+            let mut ctx = Context {
+                framer: &mut self.framer,
+                outbox: &mut self.outbox,
+                state: &mut self.state,
+            };
+            let handler = &mut self.handler;
+            match dispatch {
+                Dispatch::Input(range) => {
+                    handler.collect_incoming_data(&self.read_buffer[range], &mut ctx)
+                }
+                Dispatch::Held(held, len) => handler.collect_incoming_data(&held[..len], &mut ctx),
+                Dispatch::Terminator => handler.found_terminator(&mut ctx),
+                Dispatch::TooLong(too_long) => handler.frame_too_long(too_long, &mut ctx),
+                Dispatch::Discarded(frame_len) => handler.frame_discarded(frame_len, &mut ctx),
+                Dispatch::End(end) => {
+                    handler.handle_eof(end, &mut ctx);
                     break;
                 }
             }
         }
     }
 
+    /// The peer closed: the framer's remaining events reach the handler (while it is
+    /// open), and then only writing is left.
     fn end_of_stream(&mut self) {
-        self.eof = true;
-        // Pending frame ends and held-back bytes come out, then `End`.
-        self.framer.end_of_stream();
-        self.dispatch(0);
+        if self.state == State::Open {
+            self.framer.end_of_stream();
+            self.dispatch(0);
+        }
+        self.state = State::Flushing;
     }
 }
 
 impl<S, H> core::fmt::Debug for Channel<S, H> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Channel")
+            .field("state", &self.state)
             .field("framer", &self.framer)
             .field("outbox", &self.outbox)
-            .field("closing", &self.closing)
-            .field("eof", &self.eof)
-            .field("closed", &self.closed)
             .finish_non_exhaustive()
     }
 }

@@ -135,6 +135,8 @@ pub mod channel;
 mod error;
 mod framer;
 #[cfg(feature = "std")]
+mod handler;
+#[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod io;
 mod outbox;
@@ -142,9 +144,11 @@ mod producer;
 mod search;
 mod storage;
 mod terminator;
+#[cfg(feature = "std")]
+mod transport;
 
 #[cfg(feature = "std")]
-pub use channel::{Channel, Context, Handler, Status};
+pub use channel::{Channel, Context, Handler, Status, Transport};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
 pub use framer::{Event, Framer};
 #[doc(hidden)]

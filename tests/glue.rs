@@ -129,7 +129,7 @@ fn peer_that_never_reads_is_throttled() {
     let mut paused = false;
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(2) {
-        assert_eq!(channel.handle_readable().unwrap(), Status::Open);
+        assert_ne!(channel.handle_readable().unwrap(), Status::Closed);
         max_queued = max_queued.max(channel.queued_len());
         paused |= !channel.wants_read();
         thread::sleep(Duration::from_millis(5));
@@ -231,8 +231,8 @@ fn python_asynchat_client_against_our_server() {
 struct OneEcho(Echo);
 
 impl Handler for OneEcho {
-    fn collect_incoming_data(&mut self, data: &[u8]) {
-        self.0.collect_incoming_data(data);
+    fn collect_incoming_data(&mut self, data: &[u8], ctx: &mut Context<'_>) {
+        self.0.collect_incoming_data(data, ctx);
     }
     fn found_terminator(&mut self, ctx: &mut Context<'_>) {
         let replying = self.0.in_message;
@@ -257,7 +257,7 @@ impl Handler for Client {
         ctx.push_producer(producer).unwrap();
         ctx.set_terminator(Terminator::Count(self.message.len() as u64));
     }
-    fn collect_incoming_data(&mut self, data: &[u8]) {
+    fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {
         self.received.extend_from_slice(data);
     }
     fn found_terminator(&mut self, ctx: &mut Context<'_>) {

@@ -40,9 +40,14 @@ fn thousand_connections_hundred_echoes_each() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let stop = Arc::new(AtomicBool::new(false));
+    let stats = Arc::new(server::Stats::default());
     let server = {
-        let stop = Arc::clone(&stop);
-        thread::spawn(move || server::serve(listener, connections, &stop).unwrap())
+        let (stop, stats) = (Arc::clone(&stop), Arc::clone(&stats));
+        let config = server::Config {
+            max_connections: connections,
+            idle_timeout: Duration::from_secs(60),
+        };
+        thread::spawn(move || server::serve(listener, config, &stop, &stats).unwrap())
     };
     let start = Instant::now();
     let clients: Vec<_> = (0..connections)
@@ -84,8 +89,8 @@ fn thousand_connections_hundred_echoes_each() {
         .collect();
     let total: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
     stop.store(true, Ordering::Relaxed);
-    let served = server.join().unwrap();
-    assert_eq!(served, connections);
+    server.join().unwrap();
+    assert_eq!(stats.served.load(Ordering::Relaxed), connections as u64);
     eprintln!(
         "{connections} connections x {echoes} echoes: {total} bytes echoed and checked in {:.1?}",
         start.elapsed()

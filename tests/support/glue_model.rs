@@ -5,6 +5,7 @@
 use std::io::{self, Read, Write};
 
 use asynchat::channel::{Context, Handler};
+use asynchat::channel::{Transport, DEFAULT_MAX_FRAME_LEN};
 use asynchat::{Channel, Status, Terminator};
 
 /// What one read or write call does.
@@ -26,6 +27,7 @@ pub struct ScriptedStream {
     read_calls: usize,
     write_calls: usize,
     pub written: Vec<u8>,
+    pub shut_down: bool,
 }
 
 fn step(script: &[IoStep], calls: &mut usize) -> IoStep {
@@ -72,6 +74,13 @@ impl Write for ScriptedStream {
     }
 }
 
+impl Transport for ScriptedStream {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shut_down = true;
+        Ok(())
+    }
+}
+
 /// A server that echoes any number of `ECHO <len>\n<len bytes>` messages, closes
 /// after `QUIT\n`, and records how the stream ended.
 #[derive(Default)]
@@ -82,7 +91,7 @@ pub struct Echo {
 }
 
 impl Handler for Echo {
-    fn collect_incoming_data(&mut self, data: &[u8]) {
+    fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {
         self.data.extend_from_slice(data);
     }
 
@@ -92,6 +101,7 @@ impl Handler for Echo {
             self.in_message = false;
             ctx.push(data).unwrap();
             ctx.set_terminator(Terminator::literal(b"\n"));
+            ctx.set_max_frame_len(Some(DEFAULT_MAX_FRAME_LEN));
         } else if data == b"QUIT" {
             ctx.close_when_done();
         } else {
@@ -101,6 +111,8 @@ impl Handler for Echo {
                 .unwrap();
             self.in_message = true;
             ctx.set_terminator(Terminator::Count(len));
+            // The count bounds the message (a test handler trusts its peer).
+            ctx.set_max_frame_len(None);
         }
     }
 
@@ -131,6 +143,7 @@ pub fn check(messages: &[Vec<u8>], reads: &[IoStep], writes: &[IoStep]) {
         read_calls: 0,
         write_calls: 0,
         written: Vec::new(),
+        shut_down: false,
     };
     let mut channel = Channel::new(stream, Echo::default(), Terminator::literal(b"\n"));
     channel.set_read_buffer_len(97);

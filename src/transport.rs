@@ -1,0 +1,56 @@
+//! What a [`Channel`](crate::Channel) needs of its stream beyond reading and writing.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
+
+/// A byte stream a [`Channel`](crate::Channel) can close without losing a reply: it
+/// can end its writing half, so that the peer reads everything written and then the
+/// end of the stream, while the channel still reads (a lingering close).
+///
+/// Implemented for [`TcpStream`] and, on Unix, `UnixStream`. For another stream (a
+/// `mio` socket, a TLS session, an in-memory pipe), implement it on a newtype.
+pub trait Transport: Read + Write {
+    /// Shuts down the writing half (TCP's `FIN`): the peer reads what was written, then
+    /// the end of the stream. Reading still works.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the stream reports; the channel then closes at once.
+    fn shutdown_write(&mut self) -> io::Result<()>;
+
+    /// Bounds how long one read may block, for a blocking stream: while the channel
+    /// lingers, it calls this before each read with the time left, so that a peer that
+    /// never closes cannot hold it. A read that times out must fail (`WouldBlock` or
+    /// `TimedOut`). The default does nothing, which suits non-blocking streams; a
+    /// blocking stream that keeps the default lingers until the peer closes.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the stream reports; the channel then closes at once.
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        let _ = timeout;
+        Ok(())
+    }
+}
+
+impl Transport for TcpStream {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shutdown(Shutdown::Write)
+    }
+
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_read_timeout(self, timeout)
+    }
+}
+
+#[cfg(unix)]
+impl Transport for std::os::unix::net::UnixStream {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shutdown(Shutdown::Write)
+    }
+
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        std::os::unix::net::UnixStream::set_read_timeout(self, timeout)
+    }
+}

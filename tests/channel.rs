@@ -1,0 +1,335 @@
+//! The `Channel` against hostile and busy peers, over real loopback sockets: frame
+//! limits that keep the connection usable, bounded state under a flood, a close that
+//! loses no reply, fair readiness calls, and a `Count(0)` that fires at once.
+#![cfg(feature = "std")]
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use asynchat::channel::{Context, Handler, DEFAULT_MAX_FRAME_LEN};
+use asynchat::{Channel, FrameTooLong, Status, Terminator, Truncated};
+use support::glue_model::Echo;
+
+/// A connected pair of loopback sockets: (server side, client side).
+fn socket_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    (server, client)
+}
+
+/// Answers each line with `OK <line>`, an oversized one with `ERROR line too long`
+/// at its end, and closes on `QUIT`. Records the most it ever held.
+#[derive(Default)]
+struct Lines {
+    line: Vec<u8>,
+    most_held: usize,
+    too_long: Vec<FrameTooLong>,
+    discarded: Vec<u64>,
+    end: Option<Result<(), Truncated>>,
+}
+
+impl Handler for Lines {
+    fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {
+        self.line.extend_from_slice(data);
+        self.most_held = self.most_held.max(self.line.len());
+    }
+
+    fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+        let line = std::mem::take(&mut self.line);
+        if line == b"QUIT" {
+            ctx.close_when_done();
+        } else {
+            ctx.push([&b"OK "[..], &line, b"\n"].concat()).unwrap();
+        }
+    }
+
+    fn frame_too_long(&mut self, too_long: FrameTooLong, _ctx: &mut Context<'_>) {
+        self.too_long.push(too_long);
+        self.line = Vec::new();
+    }
+
+    fn frame_discarded(&mut self, frame_len: u64, ctx: &mut Context<'_>) {
+        self.discarded.push(frame_len);
+        ctx.push(&b"ERROR line too long\n"[..]).unwrap();
+    }
+
+    fn handle_eof(&mut self, end: Result<(), Truncated>, _ctx: &mut Context<'_>) {
+        self.end = Some(end);
+    }
+}
+
+#[test]
+fn oversized_line_gets_the_handlers_reply_and_the_connection_goes_on() {
+    let (server, mut client) = socket_pair();
+    let serving = thread::spawn(move || {
+        let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
+        channel.set_max_frame_len(Some(16));
+        channel.run().unwrap();
+        channel.into_parts().1
+    });
+    let long = vec![b'x'; 100];
+    client
+        .write_all(&[&b"hello\n"[..], &long, b"\nworld\nQUIT\n"].concat())
+        .unwrap();
+    client.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut reply = String::new();
+    client.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "OK hello\nERROR line too long\nOK world\n");
+    let lines = serving.join().unwrap();
+    assert_eq!(lines.most_held, 16);
+    assert_eq!(lines.too_long.len(), 1);
+    assert_eq!(lines.too_long[0].position, 6 + 16);
+    assert_eq!(lines.discarded, [100]);
+}
+
+/// A handler that does not override `frame_too_long` closes: it must not take the
+/// bytes after an oversized frame for a new message.
+#[test]
+fn by_default_an_oversized_frame_closes_the_connection() {
+    #[derive(Default)]
+    struct Naive(Vec<u8>, usize);
+    impl Handler for Naive {
+        fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {
+            self.0.extend_from_slice(data);
+        }
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            self.1 += 1;
+            ctx.push(std::mem::take(&mut self.0)).unwrap();
+        }
+    }
+    let (server, mut client) = socket_pair();
+    let serving = thread::spawn(move || {
+        let mut channel = Channel::new(server, Naive::default(), Terminator::literal(b"\n"));
+        channel.run().unwrap();
+        channel.into_parts().1
+    });
+    let long = vec![b'y'; DEFAULT_MAX_FRAME_LEN as usize + 1];
+    let mut request = b"ok\n".to_vec();
+    request.extend_from_slice(&long);
+    request.extend_from_slice(b"\nnot a message\n");
+    let writer = {
+        let mut client = client.try_clone().unwrap();
+        thread::spawn(move || {
+            // The server may close before it reads everything.
+            let _ = client.write_all(&request);
+            let _ = client.shutdown(std::net::Shutdown::Write);
+        })
+    };
+    let mut reply = Vec::new();
+    client.read_to_end(&mut reply).unwrap();
+    writer.join().unwrap();
+    assert_eq!(reply, b"ok");
+    let naive = serving.join().unwrap();
+    assert_eq!(naive.1, 1, "only the first line was a frame");
+    assert_eq!(naive.0.len(), DEFAULT_MAX_FRAME_LEN as usize);
+}
+
+/// 100 MB without a terminator: the channel's framer holds nothing, the handler at
+/// most the limit, the outbox nothing; then the line's end gets the error reply and
+/// the next line is served.
+#[test]
+fn hundred_megabyte_line_leaves_the_state_bounded() {
+    const TOTAL: usize = 100_000_000;
+    let (server, mut client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let writer = {
+        let mut client = client.try_clone().unwrap();
+        thread::spawn(move || {
+            let chunk = vec![b'z'; 1 << 16];
+            let mut sent = 0;
+            while sent < TOTAL {
+                let n = chunk.len().min(TOTAL - sent);
+                client.write_all(&chunk[..n]).unwrap();
+                sent += n;
+            }
+            client.write_all(b"\nafter\nQUIT\n").unwrap();
+            client.shutdown(std::net::Shutdown::Write).unwrap();
+        })
+    };
+    let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
+    let mut calls = 0u64;
+    loop {
+        let status = channel.handle_readable().unwrap();
+        calls += 1;
+        assert!(channel.framer().held_back().len() < 64);
+        // Vec growth may double past the limit once, never more.
+        assert!(channel.handler().line.capacity() <= 2 * DEFAULT_MAX_FRAME_LEN as usize);
+        assert!(channel.queued_len() <= 64);
+        match status {
+            Status::Closed => break,
+            Status::Busy => {}
+            Status::Waiting => thread::sleep(Duration::from_micros(200)),
+        }
+    }
+    writer.join().unwrap();
+    let mut reply = String::new();
+    client.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "ERROR line too long\nOK after\n");
+    let lines = channel.into_parts().1;
+    assert_eq!(lines.most_held, DEFAULT_MAX_FRAME_LEN as usize);
+    assert_eq!(lines.discarded, [TOTAL as u64], "every byte went through");
+    assert_eq!(lines.end, None, "no callback after QUIT's close");
+    assert!(calls > 1);
+}
+
+/// `ECHO 1048576`, the message, `QUIT`, then 4 MiB the server never reads: the reply
+/// arrives whole, because the channel lingers instead of resetting the connection.
+#[test]
+fn reply_arrives_whole_despite_unread_input_after_quit() {
+    for blocking in [true, false] {
+        let (server, mut client) = socket_pair();
+        let message: Vec<u8> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
+        let mut request = format!("ECHO {}\n", message.len()).into_bytes();
+        request.extend_from_slice(&message);
+        request.extend_from_slice(b"QUIT\n");
+        request.extend(std::iter::repeat_n(b'!', 4 << 20));
+        let writer = {
+            let mut client = client.try_clone().unwrap();
+            thread::spawn(move || client.write_all(&request).is_ok())
+        };
+        let serving = thread::spawn(move || {
+            let mut channel = Channel::new(server, Echo::default(), Terminator::literal(b"\n"));
+            if blocking {
+                channel.run().unwrap();
+            } else {
+                channel.stream().set_nonblocking(true).unwrap();
+                while channel.handle_readable().unwrap() != Status::Closed {
+                    thread::sleep(Duration::from_micros(100));
+                }
+            }
+        });
+        let mut reply = Vec::new();
+        client.read_to_end(&mut reply).unwrap();
+        assert_eq!(reply.len(), message.len(), "blocking: {blocking}");
+        assert!(reply == message, "blocking: {blocking}");
+        assert!(writer.join().unwrap(), "the server read all the input");
+        drop(client);
+        serving.join().unwrap();
+    }
+}
+
+/// A peer that never closes cannot hold a lingering channel past its deadline.
+#[test]
+fn linger_ends_at_its_deadline() {
+    let (server, mut client) = socket_pair();
+    client.write_all(b"QUIT\n").unwrap();
+    let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
+    channel.set_linger(Duration::from_millis(50));
+    channel.run().unwrap();
+    let mut reply = Vec::new();
+    client.read_to_end(&mut reply).unwrap();
+    assert!(reply.is_empty());
+    assert_eq!(channel.deadline(), None);
+}
+
+/// One client pipelines 64 KiB echoes as fast as it can; another sends one echo.
+/// Served round-robin, the quiet one's reply comes at its next call, because each
+/// call on the busy one does a bounded amount of work and says `Busy`.
+#[test]
+fn flooding_client_does_not_starve_a_quiet_one() {
+    let (flood_server, flood_client) = socket_pair();
+    let (quiet_server, mut quiet_client) = socket_pair();
+    flood_server.set_nonblocking(true).unwrap();
+    quiet_server.set_nonblocking(true).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flooding = {
+        let stop = Arc::clone(&stop);
+        let mut writer = flood_client.try_clone().unwrap();
+        thread::spawn(move || {
+            let mut request = b"ECHO 65536\n".to_vec();
+            request.extend(std::iter::repeat_n(b'f', 65536));
+            while !stop.load(Ordering::Relaxed) {
+                if writer.write_all(&request).is_err() {
+                    break;
+                }
+            }
+        })
+    };
+    let draining = {
+        let mut reader = flood_client;
+        thread::spawn(move || {
+            let mut buf = vec![0; 1 << 16];
+            while reader.read(&mut buf).is_ok_and(|n| n > 0) {}
+        })
+    };
+    let mut flood = Channel::new(flood_server, Echo::default(), Terminator::literal(b"\n"));
+    let mut quiet = Channel::new(quiet_server, Echo::default(), Terminator::literal(b"\n"));
+    // Let the flood get going: its calls must be spending their budget.
+    let mut busy = 0;
+    for _ in 0..10_000 {
+        if flood.handle_readable().unwrap() == Status::Busy {
+            busy += 1;
+            if busy == 10 {
+                break;
+            }
+        }
+    }
+    assert_eq!(busy, 10, "the flood never filled a call's budget");
+    assert_eq!(quiet.handle_readable().unwrap(), Status::Waiting);
+    // The request is in the server's socket buffer once `write_all` returns.
+    quiet_client.write_all(b"ECHO 5\nhello").unwrap();
+    quiet_client.set_nonblocking(true).unwrap();
+    let (mut rounds, mut reply) = (0, Vec::new());
+    while reply.len() < 5 && rounds < 100 {
+        rounds += 1;
+        assert_ne!(flood.handle_readable().unwrap(), Status::Closed);
+        assert_ne!(quiet.handle_readable().unwrap(), Status::Closed);
+        let mut buf = [0; 16];
+        match quiet_client.read(&mut buf) {
+            Ok(n) => reply.extend_from_slice(&buf[..n]),
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::WouldBlock),
+        }
+    }
+    assert_eq!(reply, b"hello");
+    assert!(rounds <= 2, "the quiet client waited {rounds} rounds");
+    stop.store(true, Ordering::Relaxed);
+    drop(flood);
+    flooding.join().unwrap();
+    draining.join().unwrap();
+}
+
+/// A `Count(0)` set when the connection opens fires at once: the client's first
+/// reply needs no input.
+#[test]
+fn count_zero_set_at_connect_fires_without_input() {
+    struct Greeter;
+    impl Handler for Greeter {
+        fn handle_connect(&mut self, ctx: &mut Context<'_>) {
+            ctx.set_terminator(Terminator::Count(0));
+        }
+        fn collect_incoming_data(&mut self, _data: &[u8], _ctx: &mut Context<'_>) {}
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            ctx.push(&b"220 ready\n"[..]).unwrap();
+            ctx.close_when_done();
+        }
+    }
+    for blocking in [true, false] {
+        let (server, mut client) = socket_pair();
+        if blocking {
+            thread::spawn(move || {
+                Channel::new(server, Greeter, Terminator::literal(b"\n"))
+                    .run()
+                    .unwrap()
+            });
+        } else {
+            let mut channel = Channel::new(server, Greeter, Terminator::literal(b"\n"));
+            channel.stream().set_nonblocking(true).unwrap();
+            assert_ne!(channel.handle_readable().unwrap(), Status::Closed);
+            assert!(channel.deadline().is_some(), "replied and lingering");
+            let mut reply = [0; 10];
+            client.read_exact(&mut reply).unwrap();
+            assert_eq!(&reply, b"220 ready\n");
+            continue;
+        }
+        let mut reply = [0; 10];
+        client.read_exact(&mut reply).unwrap();
+        assert_eq!(&reply, b"220 ready\n");
+    }
+}
