@@ -1,0 +1,175 @@
+//! The event-loop example (`examples/echo_server_mio.rs`), run as its own process,
+//! against peers that never end a line, announce absurd lengths, leave input unread
+//! at close, or idle: error replies, other clients still served, memory bounded
+//! (the server's peak resident size, `VmHWM`), no reply lost.
+//!
+//! `.ci/run` runs it on a release build (`cargo test --release --test hostile`); the
+//! test builds the example with the same profile as itself.
+#![cfg(all(feature = "std", target_os = "linux"))]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+/// The example server as a child process, killed on drop.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Builds (if needed) and starts `echo_server_mio` with these arguments after the
+    /// port, and waits for its `listening on` line.
+    fn start(args: &[&str]) -> Server {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = Command::new(cargo);
+        build.args(["build", "--quiet", "--example", "echo_server_mio"]);
+        if !cfg!(debug_assertions) {
+            build.arg("--release");
+        }
+        let status = build
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "building the example failed");
+        let mut child = Command::new(binary())
+            .arg("0")
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .parse()
+            .unwrap();
+        Server { child, addr }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        stream
+    }
+
+    /// The server's peak resident memory, in bytes.
+    fn peak_memory(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status
+            .lines()
+            .find(|line| line.starts_with("VmHWM:"))
+            .unwrap();
+        let kib: u64 = line
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        kib * 1024
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where cargo puts the example for this test's profile: next to `deps/`.
+fn binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    profile_dir.join("examples").join("echo_server_mio")
+}
+
+/// Sends `request` from a thread while reading the whole reply (up to the server's
+/// close), so that neither side's buffers can block the other.
+fn exchange(mut stream: TcpStream, request: Vec<u8>) -> Vec<u8> {
+    let mut writer = stream.try_clone().unwrap();
+    let sending = thread::spawn(move || writer.write_all(&request).is_ok());
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    assert!(sending.join().unwrap(), "the server stopped reading");
+    reply
+}
+
+#[test]
+fn hostile_peers_get_errors_while_others_are_served_in_bounded_memory() {
+    let server = Server::start(&["16", "30"]);
+    // 100 MB without a newline, streamed from a small buffer, then the rest.
+    let flooder = {
+        let mut stream = server.connect();
+        thread::spawn(move || {
+            let mut writer = stream.try_clone().unwrap();
+            let sending = thread::spawn(move || {
+                let chunk = vec![b'x'; 1 << 16];
+                for _ in 0..(100_000_000 / chunk.len()) {
+                    writer.write_all(&chunk).unwrap();
+                }
+                writer
+                    .write_all(b"\nECHO 99999999999999999999\nECHO 1048577\nHELO\nECHO 3\nabcQUIT\n")
+                    .unwrap();
+            });
+            let mut reply = Vec::new();
+            stream.read_to_end(&mut reply).unwrap();
+            sending.join().unwrap();
+            reply
+        })
+    };
+    // Meanwhile, a well-behaved client is served.
+    for round in 0..20 {
+        let message = format!("message {round}");
+        let request = format!("ECHO {}\n{message}QUIT\n", message.len()).into_bytes();
+        let reply = exchange(server.connect(), request);
+        assert_eq!(reply, message.as_bytes());
+    }
+    let reply = flooder.join().unwrap();
+    assert_eq!(
+        String::from_utf8(reply).unwrap(),
+        "ERROR line too long\nERROR bad length\nERROR bad length\nERROR unknown command\nabc"
+    );
+    let peak = server.peak_memory();
+    eprintln!("server peak memory (VmHWM): {:.1} MiB", peak as f64 / (1 << 20) as f64);
+    assert!(peak < 64 << 20, "peak memory {peak} bytes");
+}
+
+/// `ECHO 1048576`, the message, `QUIT`, then 4 MiB the server never reads: the reply
+/// arrives whole, because the server lingers instead of resetting the connection.
+#[test]
+fn reply_arrives_whole_despite_unread_input_after_quit() {
+    let server = Server::start(&[]);
+    let message: Vec<u8> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
+    let mut request = format!("ECHO {}\n", message.len()).into_bytes();
+    request.extend_from_slice(&message);
+    request.extend_from_slice(b"QUIT\n");
+    request.extend(std::iter::repeat_n(b'!', 4 << 20));
+    let reply = exchange(server.connect(), request);
+    assert_eq!(reply.len(), message.len());
+    assert!(reply == message);
+}
+
+/// A full server (2 connections, both idle) lets a new client in once the idle ones
+/// time out (1 s).
+#[test]
+fn idle_connections_time_out_so_new_clients_get_in() {
+    let server = Server::start(&["2", "1"]);
+    let mut idle: Vec<TcpStream> = (0..2).map(|_| server.connect()).collect();
+    let reply = exchange(server.connect(), b"ECHO 2\nhiQUIT\n".to_vec());
+    assert_eq!(reply, b"hi");
+    for stream in &mut idle {
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).unwrap();
+        assert!(rest.is_empty(), "an idle connection is closed without a word");
+    }
+}
