@@ -376,7 +376,14 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                     held[..bytes.len()].copy_from_slice(bytes);
                     Dispatch::Held(held, bytes.len())
                 }
-                Event::Data(bytes) => Dispatch::Input(offset..offset + bytes.len()),
+                Event::Data(bytes) => {
+                    let range = offset..offset + bytes.len();
+                    debug_assert!(core::ptr::eq(
+                        self.read_buffer[range.clone()].as_ptr(),
+                        bytes.as_ptr()
+                    ));
+                    Dispatch::Input(range)
+                }
                 Event::Terminator => Dispatch::Terminator,
                 Event::TooLong(too_long) => Dispatch::TooLong(too_long),
                 Event::Discarded { frame_len } => Dispatch::Discarded(frame_len),

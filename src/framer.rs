@@ -496,6 +496,12 @@ impl<const N: usize> Framer<N> {
         (self.max_frame_len != u64::MAX).then_some(self.max_frame_len)
     }
 
+    /// Whether the data just reported ran up to its frame's end, so that the next
+    /// event is [`Event::Terminator`].
+    pub(crate) fn frame_end_pending(&self) -> bool {
+        self.phase == Phase::EndFound
+    }
+
     /// Whether the current frame went past the limit and its rest is being skipped,
     /// up to the [`Event::Discarded`] that ends it.
     pub fn is_skipping(&self) -> bool {

@@ -134,6 +134,7 @@ mod arbitrary;
 pub mod channel;
 mod error;
 mod framer;
+mod frames;
 #[cfg(feature = "std")]
 mod handler;
 #[cfg(feature = "std")]
@@ -151,6 +152,7 @@ mod transport;
 pub use channel::{Channel, Context, Handler, Status, Transport};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
 pub use framer::{Event, Framer};
+pub use frames::{Frame, FrameBuffer, FrameReader, SliceBuffer};
 #[doc(hidden)]
 pub use outbox::Entry;
 pub use outbox::{Buf, FixedOutbox, Next, Outbox, DEFAULT_MAX_CHUNK_LEN};

@@ -69,12 +69,7 @@ impl Server {
             .lines()
             .find(|line| line.starts_with("VmHWM:"))
             .unwrap();
-        let kib: u64 = line
-            .split_whitespace()
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
+        let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
         kib * 1024
     }
 }
@@ -118,7 +113,9 @@ fn hostile_peers_get_errors_while_others_are_served_in_bounded_memory() {
                     writer.write_all(&chunk).unwrap();
                 }
                 writer
-                    .write_all(b"\nECHO 99999999999999999999\nECHO 1048577\nHELO\nECHO 3\nabcQUIT\n")
+                    .write_all(
+                        b"\nECHO 99999999999999999999\nECHO 1048577\nHELO\nECHO 3\nabcQUIT\n",
+                    )
                     .unwrap();
             });
             let mut reply = Vec::new();
@@ -140,7 +137,10 @@ fn hostile_peers_get_errors_while_others_are_served_in_bounded_memory() {
         "ERROR line too long\nERROR bad length\nERROR bad length\nERROR unknown command\nabc"
     );
     let peak = server.peak_memory();
-    eprintln!("server peak memory (VmHWM): {:.1} MiB", peak as f64 / (1 << 20) as f64);
+    eprintln!(
+        "server peak memory (VmHWM): {:.1} MiB",
+        peak as f64 / (1 << 20) as f64
+    );
     assert!(peak < 64 << 20, "peak memory {peak} bytes");
 }
 
@@ -170,6 +170,9 @@ fn idle_connections_time_out_so_new_clients_get_in() {
     for stream in &mut idle {
         let mut rest = Vec::new();
         stream.read_to_end(&mut rest).unwrap();
-        assert!(rest.is_empty(), "an idle connection is closed without a word");
+        assert!(
+            rest.is_empty(),
+            "an idle connection is closed without a word"
+        );
     }
 }

@@ -127,19 +127,25 @@ impl Case {
                     None => (rest.len(), None),
                 },
             };
-            for (i, &byte) in rest[..data_len].iter().enumerate() {
-                if skipping {
-                } else if frame_len + i as u64 >= max.unwrap_or(u64::MAX) {
+            // The first `max - frame_len` data bytes of a frame are reported; the
+            // next one is too long, and the rest of the frame is skipped.
+            if !skipping {
+                let allowed = match max {
+                    Some(max) => max.saturating_sub(frame_len).min(data_len as u64) as usize,
+                    None => data_len,
+                };
+                if allowed > 0 {
+                    push(&mut events, Ev::Data(rest[..allowed].to_vec()));
+                }
+                if allowed < data_len {
                     push(
                         &mut events,
                         Ev::TooLong {
                             max_frame_len: max.unwrap(),
-                            position: (pos + i) as u64,
+                            position: (pos + allowed) as u64,
                         },
                     );
                     skipping = true;
-                } else {
-                    push(&mut events, Ev::Data(vec![byte]));
                 }
             }
             frame_len += data_len as u64;

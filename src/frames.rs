@@ -1,0 +1,260 @@
+//! Whole frames as one slice: borrowed from the caller's input when a frame lies whole
+//! in one slice, assembled in caller-chosen storage only when it is split across
+//! slices.
+
+use core::fmt;
+
+use crate::error::{FrameTooLong, Truncated};
+use crate::framer::{Event, Framer};
+use crate::terminator::{Terminator, DEFAULT_CAPACITY};
+
+/// Storage where a [`FrameReader`] assembles a frame split across input slices.
+///
+/// Implemented for [`SliceBuffer`] (a caller's buffer: no allocation, `no_std`) and,
+/// with `alloc`, for `Vec<u8>`.
+pub trait FrameBuffer {
+    /// The bytes assembled so far.
+    fn as_slice(&self) -> &[u8];
+
+    /// Appends `data`. Never called with more than [`capacity`](Self::capacity)
+    /// bytes in all: the reader caps the frame limit at the capacity.
+    fn extend(&mut self, data: &[u8]);
+
+    /// Forgets the assembled bytes.
+    fn clear(&mut self);
+
+    /// The most bytes it can hold; `None` for no bound.
+    fn capacity(&self) -> Option<usize>;
+}
+
+/// A [`FrameBuffer`] over a caller's byte slice: frames up to its length, no
+/// allocation.
+pub struct SliceBuffer<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl<'b> SliceBuffer<'b> {
+    /// Assembles frames in `buf`.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        SliceBuffer { buf, len: 0 }
+    }
+}
+
+impl FrameBuffer for SliceBuffer<'_> {
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    fn extend(&mut self, data: &[u8]) {
+        // The reader's limit keeps a frame within the capacity; a `get_mut` instead
+        // of a panic if a caller's own use breaks that.
+        if let Some(room) = self.buf.get_mut(self.len..self.len + data.len()) {
+            room.copy_from_slice(data);
+            self.len += data.len();
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn capacity(&self) -> Option<usize> {
+        Some(self.buf.len())
+    }
+}
+
+impl fmt::Debug for SliceBuffer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SliceBuffer")
+            .field("len", &self.len)
+            .field("capacity", &self.buf.len())
+            .finish()
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl FrameBuffer for alloc::vec::Vec<u8> {
+    fn as_slice(&self) -> &[u8] {
+        self
+    }
+
+    fn extend(&mut self, data: &[u8]) {
+        self.extend_from_slice(data);
+    }
+
+    fn clear(&mut self) {
+        alloc::vec::Vec::clear(self);
+    }
+
+    fn capacity(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// What a [`FrameReader`] found next: a frame's events, gathered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Frame<'a> {
+    /// A complete frame's data (a byte-string terminator's bytes excluded), borrowed
+    /// from the input when it lay whole in one slice. Set the next terminator and
+    /// limit here, as at [`Event::Terminator`].
+    Whole(&'a [u8]),
+    /// As [`Event::TooLong`]: the frame went past the limit; nothing of it is
+    /// buffered, and it ends with [`Frame::Discarded`].
+    TooLong(FrameTooLong),
+    /// As [`Event::Discarded`]: the end of an oversized frame.
+    Discarded {
+        /// The whole frame's length in data bytes, the skipped ones included.
+        frame_len: u64,
+    },
+    /// As [`Event::End`]. Data of a truncated frame is dropped; `Truncated` says how
+    /// much there was.
+    End(Result<(), Truncated>),
+}
+
+/// A [`Framer`] that hands out whole frames instead of pieces: one `&[u8]` per frame,
+/// with no copy when the frame lies whole in one input slice (the common case), and
+/// assembled in a [`FrameBuffer`] of the caller's choosing when it is split.
+///
+/// The frame limit never exceeds the buffer's capacity, so a frame over it is
+/// reported ([`Frame::TooLong`]) and skipped, never buffered.
+///
+/// # Example
+///
+/// Lines of up to 16 bytes, assembled without allocation when a read splits them:
+///
+/// ```
+/// use asynchat::{Frame, FrameReader, SliceBuffer, Terminator};
+///
+/// let mut storage = [0; 16];
+/// let mut reader = FrameReader::new(Terminator::literal(b"\r\n"), SliceBuffer::new(&mut storage));
+/// let mut lines = Vec::new();
+/// for received in [&b"HELO a\r\nNO"[..], b"OP\r\n"] {
+///     let mut input = received;
+///     while let Some(frame) = reader.next_frame(&mut input) {
+///         match frame {
+///             Frame::Whole(line) => lines.push(line.to_vec()),
+///             other => panic!("{other:?}"),
+///         }
+///     }
+/// }
+/// assert_eq!(lines, [&b"HELO a"[..], b"NOOP"]);
+/// ```
+#[derive(Debug)]
+pub struct FrameReader<B, const N: usize = DEFAULT_CAPACITY> {
+    framer: Framer<N>,
+    buffer: B,
+    /// The buffer holds a frame already handed out: clear it at the next call.
+    handed_out: bool,
+}
+
+impl<B: FrameBuffer> FrameReader<B> {
+    /// A reader waiting for `terminator`, assembling split frames in `buffer`, with
+    /// the buffer's capacity as the frame limit.
+    pub fn new(terminator: Terminator, buffer: B) -> Self {
+        FrameReader::with_capacity(terminator, buffer)
+    }
+}
+
+impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
+    /// As [`new`](FrameReader::new), for byte-string terminators of up to `N` bytes.
+    pub fn with_capacity(terminator: Terminator<N>, buffer: B) -> Self {
+        let mut reader = FrameReader {
+            framer: Framer::with_capacity(terminator),
+            buffer,
+            handed_out: false,
+        };
+        reader.set_max_frame_len(None);
+        reader
+    }
+
+    /// The next whole frame (or limit report, or end) from `input`, advancing `input`
+    /// past the bytes used; `None` once `input` is consumed, as
+    /// [`Framer::next_event`].
+    ///
+    /// # Errors
+    ///
+    /// None: oversized frames and a truncated end are [`Frame`]s.
+    #[must_use = "frames carry the data; dropping one loses it"]
+    pub fn next_frame<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Frame<'a>> {
+        if core::mem::take(&mut self.handed_out) {
+            self.buffer.clear();
+        }
+        loop {
+            let start: &'i [u8] = input;
+            let from_input = self.framer.held_back().is_empty();
+            let data_len = match self.framer.next_event(input)? {
+                // Held-back bytes come out before input, from the framer's storage.
+                Event::Data(data) if !from_input => {
+                    self.buffer.extend(data);
+                    continue;
+                }
+                Event::Data(data) => data.len(),
+                Event::Terminator => {
+                    self.handed_out = true;
+                    return Some(Frame::Whole(self.buffer.as_slice()));
+                }
+                Event::TooLong(too_long) => {
+                    self.buffer.clear();
+                    return Some(Frame::TooLong(too_long));
+                }
+                Event::Discarded { frame_len } => return Some(Frame::Discarded { frame_len }),
+                Event::End(end) => {
+                    self.buffer.clear();
+                    return Some(Frame::End(end));
+                }
+            };
+            // Input data starts where the input did.
+            let data = &start[..data_len];
+            if self.buffer.as_slice().is_empty() && self.framer.frame_end_pending() {
+                // The whole frame is in this slice: lend it, no copy.
+                let _terminator = self.framer.next_event(input);
+                return Some(Frame::Whole(data));
+            }
+            self.buffer.extend(data);
+        }
+    }
+
+    /// As [`Framer::set_terminator`].
+    pub fn set_terminator(&mut self, terminator: Terminator<N>) {
+        self.framer.set_terminator(terminator);
+    }
+
+    /// As [`Framer::set_max_frame_len`], capped at the buffer's capacity.
+    pub fn set_max_frame_len(&mut self, max_frame_len: Option<u64>) {
+        let capacity = self.buffer.capacity().map(|c| c as u64);
+        let limit = match (max_frame_len, capacity) {
+            (Some(max), Some(capacity)) => Some(max.min(capacity)),
+            (max, capacity) => max.or(capacity),
+        };
+        self.framer.set_max_frame_len(limit);
+    }
+
+    /// The limit in force: the one asked for, capped at the buffer's capacity.
+    pub fn max_frame_len(&self) -> Option<u64> {
+        self.framer.max_frame_len()
+    }
+
+    /// As [`Framer::end_of_stream`].
+    pub fn end_of_stream(&mut self) {
+        self.framer.end_of_stream();
+    }
+
+    /// The framer inside, for [`terminator`](Framer::terminator),
+    /// [`position`](Framer::position) and the other read-only views.
+    pub fn framer(&self) -> &Framer<N> {
+        &self.framer
+    }
+
+    /// Gives the buffer back, cleared.
+    pub fn into_buffer(mut self) -> B {
+        self.buffer.clear();
+        self.buffer
+    }
+
+    /// Turns the framer's fast path on or off; see `Framer::set_fast_path`.
+    #[doc(hidden)]
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.framer.set_fast_path(on);
+    }
+}
