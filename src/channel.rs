@@ -11,6 +11,7 @@ use crate::io::{read_some, write_outbox, ReadOutcome, WriteOutcome};
 use crate::terminator::{Terminator, DEFAULT_CAPACITY};
 use crate::VecOutbox;
 
+pub use crate::frame_handler::{FrameHandler, Frames};
 pub use crate::handler::{Context, Handler};
 pub use crate::transport::Transport;
 

@@ -126,6 +126,13 @@ impl Context<'_> {
         }
     }
 
+    /// Whether the data just given to [`Handler::collect_incoming_data`] ends its
+    /// frame: [`Handler::found_terminator`] follows at once. With no data gathered
+    /// before, it is then the whole frame.
+    pub fn ends_frame(&self) -> bool {
+        self.framer.frame_end_pending()
+    }
+
     /// Whether [`close_when_done`](Self::close_when_done) was called.
     pub fn is_closing(&self) -> bool {
         self.outbox.is_closing()

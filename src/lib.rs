@@ -133,6 +133,8 @@ mod arbitrary;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod channel;
 mod error;
+#[cfg(feature = "std")]
+mod frame_handler;
 mod framer;
 mod frames;
 #[cfg(feature = "std")]

@@ -7,86 +7,13 @@
 //! test builds the example with the same profile as itself.
 #![cfg(all(feature = "std", target_os = "linux"))]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::thread;
-use std::time::Duration;
 
-/// The example server as a child process, killed on drop.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    /// Builds (if needed) and starts `echo_server_mio` with these arguments after the
-    /// port, and waits for its `listening on` line.
-    fn start(args: &[&str]) -> Server {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut build = Command::new(cargo);
-        build.args(["build", "--quiet", "--example", "echo_server_mio"]);
-        if !cfg!(debug_assertions) {
-            build.arg("--release");
-        }
-        let status = build
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success(), "building the example failed");
-        let mut child = Command::new(binary())
-            .arg("0")
-            .args(args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .unwrap();
-        Server { child, addr }
-    }
-
-    fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        stream
-    }
-
-    /// The server's peak resident memory, in bytes.
-    fn peak_memory(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let line = status
-            .lines()
-            .find(|line| line.starts_with("VmHWM:"))
-            .unwrap();
-        let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
-        kib * 1024
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Where cargo puts the example for this test's profile: next to `deps/`.
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    profile_dir.join("examples").join("echo_server_mio")
-}
+use support::example_server::Server;
 
 /// Sends `request` from a thread while reading the whole reply (up to the server's
 /// close), so that neither side's buffers can block the other.
@@ -101,7 +28,7 @@ fn exchange(mut stream: TcpStream, request: Vec<u8>) -> Vec<u8> {
 
 #[test]
 fn hostile_peers_get_errors_while_others_are_served_in_bounded_memory() {
-    let server = Server::start(&["16", "30"]);
+    let server = Server::start("echo_server_mio", &["16", "30"]);
     // 100 MB without a newline, streamed from a small buffer, then the rest.
     let flooder = {
         let mut stream = server.connect();
@@ -148,7 +75,7 @@ fn hostile_peers_get_errors_while_others_are_served_in_bounded_memory() {
 /// arrives whole, because the server lingers instead of resetting the connection.
 #[test]
 fn reply_arrives_whole_despite_unread_input_after_quit() {
-    let server = Server::start(&[]);
+    let server = Server::start("echo_server_mio", &[]);
     let message: Vec<u8> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
     let mut request = format!("ECHO {}\n", message.len()).into_bytes();
     request.extend_from_slice(&message);
@@ -163,7 +90,7 @@ fn reply_arrives_whole_despite_unread_input_after_quit() {
 /// time out (1 s).
 #[test]
 fn idle_connections_time_out_so_new_clients_get_in() {
-    let server = Server::start(&["2", "1"]);
+    let server = Server::start("echo_server_mio", &["2", "1"]);
     let mut idle: Vec<TcpStream> = (0..2).map(|_| server.connect()).collect();
     let reply = exchange(server.connect(), b"ECHO 2\nhiQUIT\n".to_vec());
     assert_eq!(reply, b"hi");

@@ -46,6 +46,7 @@ fn thousand_connections_hundred_echoes_each() {
         let config = server::Config {
             max_connections: connections,
             idle_timeout: Duration::from_secs(60),
+            ..server::Config::default()
         };
         thread::spawn(move || server::serve(listener, config, &stop, &stats).unwrap())
     };

@@ -1,4 +1,6 @@
 #![allow(dead_code)]
+#[cfg(feature = "std")]
+pub mod example_server;
 pub mod framer_model;
 #[cfg(feature = "std")]
 pub mod glue_model;

@@ -1,0 +1,249 @@
+//! The event loop the example servers share: `mio`, non-blocking sockets, one
+//! `Channel` per connection, fair scheduling of busy channels, idle timeouts and
+//! lingering closes. Each server brings only its `Handler`.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io::{self, Read, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use asynchat::channel::{Handler, Transport};
+use asynchat::{Channel, Status, Terminator};
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+
+/// mio's stream, for the channel: it can shut down its writing half.
+pub struct Conn(pub TcpStream);
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.0.write_vectored(bufs)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Transport for Conn {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.0.shutdown(std::net::Shutdown::Write)
+    }
+}
+
+/// How the server runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    pub max_connections: usize,
+    /// A connection with no readiness for this long is closed.
+    pub idle_timeout: Duration,
+    /// Outbox watermarks: reading pauses above `high` bytes queued, resumes at `low`.
+    pub watermarks: (usize, usize),
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_connections: 1024,
+            idle_timeout: Duration::from_secs(30),
+            watermarks: (16 * 1024, 64 * 1024),
+        }
+    }
+}
+
+/// Counters a test can read while the server runs.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Connections accepted.
+    pub served: AtomicU64,
+    /// Readiness calls made on channels.
+    pub calls: AtomicU64,
+    /// Connections closed for idling.
+    pub idle_closed: AtomicU64,
+}
+
+const LISTENER: Token = Token(usize::MAX);
+
+struct Connection<H> {
+    channel: Channel<Conn, H>,
+    last_active: Instant,
+}
+
+/// Serves on `listener` until `stop` is set (checked at least every 100 ms), with a
+/// handler from `new_handler` and the first terminator `terminator` per connection.
+pub fn serve<H: Handler>(
+    listener: std::net::TcpListener,
+    config: Config,
+    stop: &AtomicBool,
+    stats: &Stats,
+    terminator: Terminator,
+    mut new_handler: impl FnMut() -> H,
+) -> io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let mut listener = TcpListener::from_std(listener);
+    let mut poll = Poll::new()?;
+    let mut events = Events::with_capacity(1024);
+    poll.registry()
+        .register(&mut listener, LISTENER, Interest::READABLE)?;
+    let mut connections: HashMap<Token, Connection<H>> = HashMap::new();
+    // Channels that spent their budget with work left, served round-robin.
+    let mut busy: VecDeque<Token> = VecDeque::new();
+    let mut next_token = 0;
+    let mut accepting = true;
+    let tick = Duration::from_millis(100);
+    let mut last_sweep = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        let timeout = if busy.is_empty() {
+            tick
+        } else {
+            Duration::ZERO
+        };
+        poll.poll(&mut events, Some(timeout))?;
+        let now = Instant::now();
+        let mut ready: Vec<Token> = busy.drain(..).collect();
+        let mut seen: HashSet<Token> = ready.iter().copied().collect();
+        for event in events.iter() {
+            if event.token() == LISTENER {
+                accepting = true;
+            } else if seen.insert(event.token()) {
+                ready.push(event.token());
+            }
+        }
+        for token in ready {
+            let Some(connection) = connections.get_mut(&token) else {
+                continue;
+            };
+            connection.last_active = now;
+            stats.calls.fetch_add(1, Ordering::Relaxed);
+            match connection.channel.handle_readable() {
+                Ok(Status::Waiting) => {}
+                Ok(Status::Busy) => busy.push_back(token),
+                // Closed by the handler or the peer, or an I/O error: drop it.
+                Ok(Status::Closed) | Err(_) => close(&mut poll, &mut connections, token),
+            }
+        }
+        if now.duration_since(last_sweep) >= tick {
+            last_sweep = now;
+            sweep(&mut poll, &mut connections, config, now, stats);
+        }
+        // Accept while under the limit; at the limit, leave connections in the backlog
+        // until idle ones time out.
+        while accepting && connections.len() < config.max_connections {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    let token = Token(next_token);
+                    next_token += 1;
+                    stats.served.fetch_add(1, Ordering::Relaxed);
+                    let mut channel = Channel::new(Conn(stream), new_handler(), terminator.clone());
+                    channel.set_watermarks(config.watermarks.0, config.watermarks.1);
+                    poll.registry().register(
+                        &mut channel.stream_mut().0,
+                        token,
+                        Interest::READABLE | Interest::WRITABLE,
+                    )?;
+                    connections.insert(
+                        token,
+                        Connection {
+                            channel,
+                            last_active: now,
+                        },
+                    );
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => accepting = false,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Closes lingering channels whose deadline passed, and idle ones.
+fn sweep<H: Handler>(
+    poll: &mut Poll,
+    connections: &mut HashMap<Token, Connection<H>>,
+    config: Config,
+    now: Instant,
+    stats: &Stats,
+) {
+    let expired: Vec<(Token, bool)> = connections
+        .iter()
+        .filter_map(|(&token, c)| {
+            let lingered = c.channel.deadline().is_some_and(|deadline| deadline <= now);
+            let idle = now.duration_since(c.last_active) >= config.idle_timeout;
+            (lingered || idle).then_some((token, lingered))
+        })
+        .collect();
+    for (token, lingered) in expired {
+        if !lingered {
+            stats.idle_closed.fetch_add(1, Ordering::Relaxed);
+        }
+        close(poll, connections, token);
+    }
+}
+
+fn close<H: Handler>(
+    poll: &mut Poll,
+    connections: &mut HashMap<Token, Connection<H>>,
+    token: Token,
+) {
+    if let Some(mut connection) = connections.remove(&token) {
+        let _ = poll
+            .registry()
+            .deregister(&mut connection.channel.stream_mut().0);
+    }
+}
+
+/// Command-line arguments, with a usage line and exit status 2 on a bad one.
+pub struct Args {
+    args: Vec<String>,
+    usage: &'static str,
+}
+
+impl Args {
+    /// The process's arguments; at most `max` of them.
+    pub fn parse(usage: &'static str, max: usize) -> Args {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        if args.len() > max || args.iter().any(|a| a == "-h" || a == "--help") {
+            eprintln!("usage: {usage}");
+            std::process::exit(2);
+        }
+        Args { args, usage }
+    }
+
+    /// The argument at `index`, parsed, or `default` if absent.
+    pub fn get<T: std::str::FromStr>(&self, index: usize, default: T) -> T {
+        match self.args.get(index) {
+            None => default,
+            Some(text) => text.parse().unwrap_or_else(|_| {
+                eprintln!("bad argument {text:?}\nusage: {}", self.usage);
+                std::process::exit(2)
+            }),
+        }
+    }
+
+    /// The argument at `index`, which must be there.
+    pub fn required(&self, index: usize, name: &str) -> String {
+        self.args.get(index).cloned().unwrap_or_else(|| {
+            eprintln!("missing {name}\nusage: {}", self.usage);
+            std::process::exit(2)
+        })
+    }
+}
+
+/// Binds 127.0.0.1:`port` and prints `listening on ADDR`, the line tests wait for.
+pub fn bind(port: u16) -> io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))?;
+    println!("listening on {}", listener.local_addr()?);
+    Ok(listener)
+}
