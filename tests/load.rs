@@ -7,7 +7,7 @@
 
 #[allow(dead_code)]
 #[path = "../examples/echo_server_mio.rs"]
-mod server;
+mod echo_server;
 
 mod support;
 
@@ -40,15 +40,15 @@ fn thousand_connections_hundred_echoes_each() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    let stats = Arc::new(server::Stats::default());
+    let stats = Arc::new(echo_server::Stats::default());
     let server = {
         let (stop, stats) = (Arc::clone(&stop), Arc::clone(&stats));
-        let config = server::Config {
+        let config = echo_server::Config {
             max_connections: connections,
             idle_timeout: Duration::from_secs(60),
-            ..server::Config::default()
+            ..echo_server::Config::default()
         };
-        thread::spawn(move || server::serve(listener, config, &stop, &stats).unwrap())
+        thread::spawn(move || echo_server::serve(listener, config, &stop, &stats).unwrap())
     };
     let start = Instant::now();
     let clients: Vec<_> = (0..connections)
