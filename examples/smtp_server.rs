@@ -18,6 +18,7 @@
 //! usage: `cargo run --example smtp_server -- PORT SPOOL_DIR [MAX_MESSAGE_BYTES]`
 //! (port 0 picks a free one; 10 MiB by default; it prints `listening on ADDR`).
 
+#[allow(dead_code)] // Each example uses part of the shared loop.
 #[path = "common/server.rs"]
 mod server;
 

@@ -1,0 +1,219 @@
+//! A Redis (RESP2) server with an in-memory map: PING, ECHO, SET, GET, DEL, EXISTS,
+//! `CONFIG GET` (an empty array), `CLIENT SETINFO`, and inline commands.
+//!
+//! Each request is framed by the crate: a header line (`*<n>`, `$<len>` or an inline
+//! command, at most [`MAX_LINE_LEN`] bytes), then each bulk argument by count
+//! (`Terminator::Count(len + 2)`, its CRLF included and checked). Bulk lengths over
+//! [`MAX_BULK_LEN`], argument counts over [`MAX_ARGS`], a header line over the limit
+//! or a malformed one get a RESP error and the connection closes once it is sent,
+//! as Redis does: after a protocol error the stream cannot be trusted.
+//!
+//! usage: `cargo run --release --example redis_server -- PORT` (0 picks a free one; it
+//! prints `listening on ADDR`).
+
+#[allow(dead_code)] // Each example uses part of the shared loop.
+#[path = "common/server.rs"]
+mod server;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io;
+use std::rc::Rc;
+use std::sync::atomic::AtomicBool;
+
+use asynchat::channel::{Context, FrameHandler, Frames};
+use asynchat::{FrameTooLong, Terminator};
+
+/// The longest header line or inline command (Redis's `proto-inline-max-size`).
+const MAX_LINE_LEN: u64 = 64 * 1024;
+/// The longest bulk argument: 64 MiB (Redis allows 512 MiB).
+const MAX_BULK_LEN: u64 = 64 << 20;
+/// The most arguments in one request.
+const MAX_ARGS: usize = 1 << 20;
+
+type Db = Rc<RefCell<HashMap<Vec<u8>, Vec<u8>>>>;
+
+/// What the next frame is.
+#[derive(Debug, PartialEq)]
+enum Expect {
+    /// `*<n>` or an inline command.
+    Request,
+    /// `$<len>` of the next argument; `left` arguments to go.
+    BulkLen { left: usize },
+    /// An argument's bytes and its CRLF; then `left` more.
+    Bulk { left: usize },
+}
+
+/// One client connection.
+struct Resp {
+    db: Db,
+    expect: Expect,
+    args: Vec<Vec<u8>>,
+}
+
+impl Resp {
+    fn new(db: Db) -> Self {
+        Resp {
+            db,
+            expect: Expect::Request,
+            args: Vec::new(),
+        }
+    }
+
+    /// Header lines again.
+    fn lines(&mut self, ctx: &mut Context<'_>, expect: Expect) {
+        self.expect = expect;
+        ctx.set_terminator(Terminator::literal(b"\r\n"));
+        ctx.set_max_frame_len(Some(MAX_LINE_LEN));
+    }
+
+    fn protocol_error(ctx: &mut Context<'_>, what: &str) {
+        let _ = ctx.push(format!("-ERR Protocol error: {what}\r\n"));
+        ctx.close_when_done();
+    }
+
+    fn request(&mut self, line: &[u8], ctx: &mut Context<'_>) {
+        let Some(count) = line.strip_prefix(b"*") else {
+            // Inline: space-separated words.
+            let args: Vec<Vec<u8>> = line
+                .split(|&b| b == b' ')
+                .filter(|word| !word.is_empty())
+                .map(<[u8]>::to_vec)
+                .collect();
+            if !args.is_empty() {
+                self.execute(&args, ctx);
+            }
+            return;
+        };
+        match parse_int(count) {
+            Some(n) if n <= 0 => {}
+            Some(n) if n as u64 <= MAX_ARGS as u64 => {
+                self.args.clear();
+                self.lines(ctx, Expect::BulkLen { left: n as usize });
+            }
+            Some(_) => Self::protocol_error(ctx, "invalid multibulk length"),
+            None => Self::protocol_error(ctx, "invalid multibulk length"),
+        }
+    }
+
+    fn bulk_len(&mut self, line: &[u8], left: usize, ctx: &mut Context<'_>) {
+        let len = line.strip_prefix(b"$").and_then(parse_int);
+        match len {
+            Some(len) if (0..=MAX_BULK_LEN as i64).contains(&len) => {
+                let with_crlf = len as u64 + 2;
+                self.expect = Expect::Bulk { left };
+                ctx.set_terminator(Terminator::Count(with_crlf));
+                ctx.set_max_frame_len(Some(with_crlf));
+            }
+            Some(_) => Self::protocol_error(ctx, "invalid bulk length"),
+            None if line.first() == Some(&b'$') => Self::protocol_error(ctx, "invalid bulk length"),
+            None => {
+                let got = String::from_utf8_lossy(line.get(..1).unwrap_or_default()).into_owned();
+                Self::protocol_error(ctx, &format!("expected '$', got '{got}'"));
+            }
+        }
+    }
+
+    fn bulk(&mut self, body: &[u8], left: usize, ctx: &mut Context<'_>) {
+        let Some(arg) = body.strip_suffix(b"\r\n") else {
+            return Self::protocol_error(ctx, "bulk argument not followed by CRLF");
+        };
+        self.args.push(arg.to_vec());
+        if left > 1 {
+            return self.lines(ctx, Expect::BulkLen { left: left - 1 });
+        }
+        let args = std::mem::take(&mut self.args);
+        self.execute(&args, ctx);
+        self.lines(ctx, Expect::Request);
+    }
+
+    fn execute(&mut self, args: &[Vec<u8>], ctx: &mut Context<'_>) {
+        let name = args[0].to_ascii_uppercase();
+        let mut db = self.db.borrow_mut();
+        let reply: Vec<u8> = match (name.as_slice(), &args[1..]) {
+            (b"PING", []) => b"+PONG\r\n".to_vec(),
+            (b"PING", [message]) | (b"ECHO", [message]) => bulk(Some(message)),
+            (b"SET", [key, value]) => {
+                db.insert(key.clone(), value.clone());
+                b"+OK\r\n".to_vec()
+            }
+            (b"GET", [key]) => bulk(db.get(key)),
+            (b"DEL", keys) if !keys.is_empty() => {
+                integer(keys.iter().filter(|key| db.remove(*key).is_some()).count())
+            }
+            (b"EXISTS", keys) if !keys.is_empty() => {
+                integer(keys.iter().filter(|key| db.contains_key(*key)).count())
+            }
+            (b"CONFIG", [sub, _]) if sub.eq_ignore_ascii_case(b"GET") => b"*0\r\n".to_vec(),
+            (b"CLIENT", [sub, _, _]) if sub.eq_ignore_ascii_case(b"SETINFO") => b"+OK\r\n".to_vec(),
+            (
+                b"PING" | b"ECHO" | b"SET" | b"GET" | b"DEL" | b"EXISTS" | b"CONFIG" | b"CLIENT",
+                _,
+            ) => format!(
+                "-ERR wrong number of arguments for '{}' command\r\n",
+                String::from_utf8_lossy(&args[0]).to_lowercase()
+            )
+            .into_bytes(),
+            _ => format!(
+                "-ERR unknown command '{}'\r\n",
+                String::from_utf8_lossy(&args[0])
+            )
+            .into_bytes(),
+        };
+        let _ = ctx.push(reply);
+    }
+}
+
+fn bulk(value: Option<&Vec<u8>>) -> Vec<u8> {
+    match value {
+        None => b"$-1\r\n".to_vec(),
+        Some(value) => {
+            let mut reply = format!("${}\r\n", value.len()).into_bytes();
+            reply.extend_from_slice(value);
+            reply.extend_from_slice(b"\r\n");
+            reply
+        }
+    }
+}
+
+fn integer(n: usize) -> Vec<u8> {
+    format!(":{n}\r\n").into_bytes()
+}
+
+fn parse_int(digits: &[u8]) -> Option<i64> {
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+impl FrameHandler for Resp {
+    fn handle_connect(&mut self, ctx: &mut Context<'_>) {
+        self.lines(ctx, Expect::Request);
+    }
+
+    fn handle_frame(&mut self, frame: &[u8], ctx: &mut Context<'_>) {
+        match self.expect {
+            Expect::Request => self.request(frame, ctx),
+            Expect::BulkLen { left } => self.bulk_len(frame, left, ctx),
+            Expect::Bulk { left } => self.bulk(frame, left, ctx),
+        }
+    }
+
+    fn frame_too_long(&mut self, _too_long: FrameTooLong, ctx: &mut Context<'_>) {
+        // Only header lines can be too long: a bulk's limit is its own count.
+        Self::protocol_error(ctx, "too big inline request");
+    }
+}
+
+fn main() -> io::Result<()> {
+    let args = server::Args::parse("redis_server PORT", 1);
+    let listener = server::bind(args.get(0, 0))?;
+    let db = Db::default();
+    let lines = Terminator::literal(b"\r\n");
+    server::serve(
+        listener,
+        server::Config::default(),
+        &AtomicBool::new(false),
+        &server::Stats::default(),
+        lines,
+        || Frames::new(Resp::new(Rc::clone(&db))),
+    )
+}

@@ -1,0 +1,113 @@
+//! `examples/redis_server.rs` checked by clients we did not write: `redis-py`
+//! (RESP2) and `redis-cli`, and by raw sockets for the protocol's edges: a client
+//! that sends one byte at a time, inline commands, and limits that answer with an
+//! error and close.
+#![cfg(all(feature = "std", target_os = "linux"))]
+
+mod support;
+
+use std::io::{Read, Write};
+use std::process::Command;
+
+use support::example_server::Server;
+
+fn server() -> Server {
+    Server::start("redis_server", &[])
+}
+
+#[test]
+fn redis_py_ping_echo_big_values_pipeline_errors() {
+    let server = server();
+    let script = format!(
+        "{}/tests/python/redis_client.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let status = Command::new("python3")
+        .args([&script, &server.addr.port().to_string()])
+        .status()
+        .expect("python3 runs (CI installs it and redis-py)");
+    assert!(status.success(), "the redis-py checks failed");
+}
+
+/// `redis-cli ARGS...` against the server; its stdout.
+fn redis_cli(server: &Server, args: &[&str]) -> String {
+    let output = Command::new("redis-cli")
+        .args(["-h", "127.0.0.1", "-p", &server.addr.port().to_string()])
+        .args(args)
+        .output()
+        .expect("redis-cli runs (CI installs redis-tools)");
+    assert!(output.status.success(), "redis-cli {args:?} failed");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn redis_cli_commands() {
+    let server = server();
+    assert_eq!(redis_cli(&server, &["PING"]), "PONG\n");
+    assert_eq!(
+        redis_cli(&server, &["SET", "greeting", "hello world"]),
+        "OK\n"
+    );
+    assert_eq!(redis_cli(&server, &["GET", "greeting"]), "hello world\n");
+    assert_eq!(redis_cli(&server, &["EXISTS", "greeting", "nope"]), "1\n");
+    assert_eq!(redis_cli(&server, &["DEL", "greeting"]), "1\n");
+    assert_eq!(redis_cli(&server, &["GET", "greeting"]), "\n");
+    // redis-cli ends an error with an empty line when its output is not a terminal.
+    assert_eq!(
+        redis_cli(&server, &["FROB"]).trim_end(),
+        "ERR unknown command 'FROB'"
+    );
+}
+
+/// Sends `request` and reads until the server closes.
+fn exchange(server: &Server, request: &[u8], one_byte_at_a_time: bool) -> String {
+    let mut stream = server.connect();
+    if one_byte_at_a_time {
+        stream.set_nodelay(true).unwrap();
+        for byte in request {
+            stream.write_all(std::slice::from_ref(byte)).unwrap();
+        }
+    } else {
+        stream.write_all(request).unwrap();
+    }
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+#[test]
+fn one_byte_at_a_time_and_inline() {
+    let server = server();
+    let request = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4\r\na\r\nb\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\nECHO hi\r\n*1\r\n$4\r\nPING\r\n";
+    let expected = "+OK\r\n$4\r\na\r\nb\r\n+PONG\r\n$2\r\nhi\r\n+PONG\r\n";
+    assert_eq!(exchange(&server, request, true), expected);
+    assert_eq!(exchange(&server, request, false), expected);
+}
+
+#[test]
+fn limits_answer_with_an_error_and_close() {
+    let server = server();
+    assert_eq!(
+        exchange(&server, b"*1\r\n$99999999999999\r\nPING\r\n", false),
+        "-ERR Protocol error: invalid bulk length\r\n"
+    );
+    assert_eq!(
+        exchange(&server, b"*1\r\n$67108865\r\n", false),
+        "-ERR Protocol error: invalid bulk length\r\n"
+    );
+    assert_eq!(
+        exchange(&server, b"PING\r\n*99999999999\r\nPING\r\n", false),
+        "+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n"
+    );
+    assert_eq!(
+        exchange(&server, b"*1\r\n$4\r\nPINGxx\r\n", false),
+        "-ERR Protocol error: bulk argument not followed by CRLF\r\n"
+    );
+    let mut long = vec![b'x'; 70_000];
+    long.extend_from_slice(b"\r\nPING\r\n");
+    assert_eq!(
+        exchange(&server, &long, false),
+        "-ERR Protocol error: too big inline request\r\n"
+    );
+}
