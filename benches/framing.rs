@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use asynchat::{io::write_outbox, Event, Framer, Next, Terminator, VecOutbox};
+use asynchat::{io::write_outbox, Event, Frame, FrameReader, Framer, Next, Terminator, VecOutbox};
 use bytes::BytesMut;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use memchr::memmem;
@@ -87,6 +87,26 @@ fn frame(terminator: &Terminator, data: &[u8], slice: usize) -> (usize, usize) {
     (frames, bytes)
 }
 
+/// Whole frames of `data` fed in `slice`-byte pieces through a `FrameReader` (lent
+/// from the input, or gathered in a `Vec` when split); returns (frames, bytes).
+fn whole_frames(terminator: &Terminator, data: &[u8], slice: usize) -> (usize, usize) {
+    let mut reader = FrameReader::new(terminator.clone(), Vec::with_capacity(256));
+    let (mut frames, mut bytes) = (0, 0);
+    for chunk in data.chunks(slice) {
+        let mut input = chunk;
+        while let Some(frame) = reader.next_frame(&mut input) {
+            match frame {
+                Frame::Whole(frame) => {
+                    frames += 1;
+                    bytes += black_box(frame).len();
+                }
+                other => unreachable!("no limit, no end of stream: {other:?}"),
+            }
+        }
+    }
+    (frames, bytes)
+}
+
 /// The echo protocol: a line, then a count, switching at every frame.
 fn frame_echo(data: &[u8], slice: usize) -> usize {
     let mut framer = Framer::new(Terminator::literal(b"\n"));
@@ -160,6 +180,9 @@ fn line_workload(c: &mut Criterion, name: &str, data: &[u8], count: usize, one_b
         };
         group.bench_function(format!("framer/{label}"), |b| {
             b.iter(|| assert_eq!(frame(&crlf, data, slice).0, count))
+        });
+        group.bench_function(format!("frame-reader/{label}"), |b| {
+            b.iter(|| assert_eq!(whole_frames(&crlf, data, slice).0, count))
         });
         group.bench_function(format!("lines-codec/{label}"), |b| {
             b.iter(|| assert_eq!(codec(LinesCodec::new(), data, slice), count))

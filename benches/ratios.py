@@ -5,7 +5,7 @@ import json
 import os
 import sys
 
-root = os.path.join(os.path.dirname(__file__), "..", "target", "criterion")
+root = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(os.path.dirname(__file__), "..", "target")), "criterion")
 
 
 def median_ns(group, bench):
@@ -32,6 +32,8 @@ def ratio(group, ours, group_peer, peer, goal=None):
 rows = [
     ("lines, whole", ratio("lines", "framer/whole", "lines", "memmem/whole", 0.8), ratio("lines", "framer/whole", "lines", "lines-codec/whole", 3)),
     ("lines, 4096-byte slices", ratio("lines", "framer/4096", "lines", "memmem/whole", 0.7), ratio("lines", "framer/4096", "lines", "lines-codec/4096", 3)),
+    ("lines through FrameReader, whole", "", ratio("lines", "frame-reader/whole", "lines", "lines-codec/whole", 3)),
+    ("lines through FrameReader, 4096-byte slices", "", ratio("lines", "frame-reader/4096", "lines", "lines-codec/4096", 3)),
     ("long-lines, whole", ratio("long-lines", "framer/whole", "long-lines", "memmem/whole", 0.8), ratio("long-lines", "framer/whole", "long-lines", "lines-codec/whole", 4)),
     ("long-lines, 4096-byte slices", ratio("long-lines", "framer/4096", "long-lines", "memmem/whole", 0.8), ratio("long-lines", "framer/4096", "long-lines", "lines-codec/4096", 4)),
     ("smtp-data, whole", ratio("smtp-data", "framer/whole", "smtp-data", "memmem/whole", 0.5), "n/a"),

@@ -184,15 +184,7 @@ fn write_errors_lose_nothing() {
 }
 
 fn python_with_asynchat() -> bool {
-    let ok = Command::new("python3")
-        .args(["-W", "ignore", "-c", "import asynchat"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !ok {
-        eprintln!("SKIPPED: python3 with the asynchat module is not available");
-    }
-    ok
+    support::peers::python_module("asynchat")
 }
 
 fn script(name: &str) -> String {

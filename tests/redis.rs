@@ -17,6 +17,9 @@ fn server() -> Server {
 
 #[test]
 fn redis_py_ping_echo_big_values_pipeline_errors() {
+    if !support::peers::python_module("redis") {
+        return;
+    }
     let server = server();
     let script = format!(
         "{}/tests/python/redis_client.py",
@@ -42,6 +45,9 @@ fn redis_cli(server: &Server, args: &[&str]) -> String {
 
 #[test]
 fn redis_cli_commands() {
+    if !support::peers::available("redis-cli", "redis-cli", &["--version"]) {
+        return;
+    }
     let server = server();
     assert_eq!(redis_cli(&server, &["PING"]), "PONG\n");
     assert_eq!(

@@ -5,4 +5,6 @@ pub mod framer_model;
 #[cfg(feature = "std")]
 pub mod glue_model;
 pub mod outbox_model;
+#[cfg(feature = "std")]
+pub mod peers;
 pub mod rng;

@@ -1,0 +1,73 @@
+"""redis-benchmark against examples/redis_server.rs and a real redis-server, on two
+ports in the same run, side by side (requests per second; higher is better).
+
+    python3 benches/redis_benchmark.py
+
+Needs redis-server and redis-benchmark (Debian's redis-server package). Builds the
+example in release first. A benchmark, not a test: it prints, it does not judge."""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+ARGS = ["-t", "ping,set,get", "-n", "100000", "-c", "50", "-P", "16", "-q"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port):
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"nothing listens on port {port}")
+
+
+def bench(port):
+    out = subprocess.run(["redis-benchmark", "-p", str(port), *ARGS],
+                         capture_output=True, text=True, check=True).stdout
+    # Lines look like "PING_INLINE: 123456.79 requests per second, p50=0.151 msec".
+    rates = {}
+    for line in out.replace("\r", "\n").splitlines():
+        m = re.match(r"\s*(\S+): ([\d.]+) requests per second", line)
+        if m:
+            rates[m.group(1)] = float(m.group(2))
+    if not rates:
+        sys.exit(f"no figures from redis-benchmark:\n{out}")
+    return rates
+
+
+def main():
+    subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "redis_server"],
+                   cwd=ROOT, check=True)
+    ours_port, real_port = free_port(), free_port()
+    ours = subprocess.Popen([os.path.join(TARGET, "release", "examples", "redis_server"),
+                             str(ours_port)], stdout=subprocess.DEVNULL)
+    real = subprocess.Popen(["redis-server", "--port", str(real_port), "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    try:
+        wait_for(ours_port)
+        wait_for(real_port)
+        ours_rates, real_rates = bench(ours_port), bench(real_port)
+    finally:
+        ours.kill()
+        real.kill()
+    print(f"redis-benchmark {' '.join(ARGS)}")
+    print(f"{'test':<16} {'redis_server.rs':>16} {'redis-server':>14} {'ratio':>7}")
+    for test, real_rate in real_rates.items():
+        ours_rate = ours_rates.get(test, 0.0)
+        print(f"{test:<16} {ours_rate:>16,.0f} {real_rate:>14,.0f} {ours_rate / real_rate:>6.2f}x")
+
+
+if __name__ == "__main__":
+    main()
