@@ -110,10 +110,10 @@ fn check(case: &Case, lens: &[usize]) {
         return;
     }
     for fast_path in [true, false] {
-        let expected = gather(capped(case, None).reference());
+        #[cfg(feature = "alloc")]
         assert_eq!(
             run(case, Vec::new(), lens, fast_path),
-            expected,
+            gather(capped(case, None).reference()),
             "Vec, {case:?} {lens:?}"
         );
         let mut storage = [0u8; 5];
@@ -206,7 +206,8 @@ fn whole_frames_are_borrowed_and_split_ones_assembled() {
 /// RESP-style switching: a header line, then a counted body, whole.
 #[test]
 fn counted_bodies_come_whole() {
-    let mut reader = FrameReader::new(Terminator::literal(b"\r\n"), Vec::new());
+    let mut storage = [0; 16];
+    let mut reader = FrameReader::new(Terminator::literal(b"\r\n"), SliceBuffer::new(&mut storage));
     let stream = b"$5\r\nhello\r\n$0\r\n\r\n";
     for lens in [vec![], vec![1], vec![3, 4]] {
         let mut frames = Vec::new();
@@ -232,5 +233,5 @@ fn counted_bodies_come_whole() {
         );
     }
     let buffer = reader.into_buffer();
-    assert!(buffer.is_empty());
+    assert!(buffer.as_slice().is_empty());
 }

@@ -20,7 +20,10 @@ pub fn available(peer: &str, program: &str, args: &[&str]) -> bool {
     if runs(program, args) {
         return true;
     }
-    let message = format!("{peer} is not available (`{program} {}` failed)", args.join(" "));
+    let message = format!(
+        "{peer} is not available (`{program} {}` failed)",
+        args.join(" ")
+    );
     if std::env::var_os("ASYNCHAT_REQUIRE_PEERS").is_some() {
         panic!("{message}, and ASYNCHAT_REQUIRE_PEERS is set");
     }
