@@ -107,7 +107,7 @@ impl Context<'_> {
     /// # Errors
     ///
     /// As [`push`](Self::push).
-    pub fn push_producer<P: Producer + 'static>(
+    pub fn push_producer<P: Producer + Send + 'static>(
         &mut self,
         producer: P,
     ) -> Result<(), PushError<P>> {

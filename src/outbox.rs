@@ -93,9 +93,9 @@ pub struct Entry<'a> {
 
 enum Item<'a> {
     Buf(Buf<'a>),
-    Producer(&'a mut dyn Producer),
+    Producer(&'a mut (dyn Producer + Send)),
     #[cfg(feature = "alloc")]
-    BoxedProducer(Box<dyn Producer + 'a>),
+    BoxedProducer(Box<dyn Producer + Send + 'a>),
 }
 
 impl Entry<'_> {
@@ -246,8 +246,8 @@ impl<'a, S: Storage> Outbox<'a, S> {
     /// As [`push`](Self::push), giving the producer back.
     pub fn push_producer_ref(
         &mut self,
-        producer: &'a mut dyn Producer,
-    ) -> Result<(), PushError<&'a mut dyn Producer>> {
+        producer: &'a mut (dyn Producer + Send),
+    ) -> Result<(), PushError<&'a mut (dyn Producer + Send)>> {
         if let Err(error) = self.admit() {
             return Err(error.with(producer));
         }
@@ -263,7 +263,10 @@ impl<'a, S: Storage> Outbox<'a, S> {
     /// As [`push`](Self::push), giving the producer back.
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-    pub fn push_producer<P: Producer + 'a>(&mut self, producer: P) -> Result<(), PushError<P>> {
+    pub fn push_producer<P: Producer + Send + 'a>(
+        &mut self,
+        producer: P,
+    ) -> Result<(), PushError<P>> {
         if let Err(error) = self.admit() {
             return Err(error.with(producer));
         }
