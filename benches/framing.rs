@@ -1,7 +1,7 @@
 //! Framing and output throughput against the scanning limit (memchr/memmem) and the
 //! peer a Rust user would otherwise pick (tokio-util's codecs), on the same data in
-//! the same run. Every iteration checks its result. `python3 benches/ratios.py`
-//! prints the ratio table from the last run.
+//! the same run. Every iteration checks its result. Run from `benches/`:
+//! `cargo bench`, then `python3 ratios.py` prints the ratio table from the last run.
 
 use std::hint::black_box;
 

@@ -1,11 +1,11 @@
-"""Prints the README's ratio table from the last `cargo bench` run (criterion's
-estimates under target/criterion). Ratios are throughput ratios: > 1 means the
+"""Prints the README's ratio table from the last `cargo bench` run in this
+directory (criterion's estimates under target/criterion, or $CARGO_TARGET_DIR). Ratios are throughput ratios: > 1 means the
 Framer is faster than the peer."""
 import json
 import os
 import sys
 
-root = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(os.path.dirname(__file__), "..", "target")), "criterion")
+root = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "target")), "criterion")
 
 
 def median_ns(group, bench):
@@ -17,11 +17,15 @@ def median_ns(group, bench):
         return None
 
 
+found = []
+
+
 def ratio(group, ours, group_peer, peer, goal=None):
     """The throughput ratio of `ours` to `peer`, with the goal it is held to."""
     a, b = median_ns(group, ours), median_ns(group_peer, peer)
     if a is None or b is None:
         return "n/a"
+    found.append((group, ours))
     value = b / a
     if goal is None:
         return f"{value:.2f}x"
@@ -50,4 +54,5 @@ print()
 print("Bandwidth: a bare read of every byte (no search) is "
       + ratio("long-lines", "read-all/whole", "long-lines", "lines-codec/4096")
       + " LinesCodec on long lines in 4096-byte slices, the most any framer can reach there.")
-sys.exit(0)
+if not found:
+    sys.exit(f"no benchmark results under {root}: run `cargo bench` in benches/ first")
