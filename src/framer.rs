@@ -423,7 +423,8 @@ impl<const N: usize> Framer<N> {
     fn end_stream(&mut self) -> Result<(), Truncated> {
         let truncated = match self.terminator {
             Terminator::None => false,
-            Terminator::Count(remaining) => remaining > 0,
+            // `Count(0)` fires before the end: a count still here has bytes to go.
+            Terminator::Count(_) => true,
             Terminator::Bytes(_) => self.frame_len > 0,
         };
         let end = if truncated {
