@@ -334,3 +334,43 @@ fn count_zero_set_at_connect_fires_without_input() {
         assert_eq!(&reply, b"220 ready\n");
     }
 }
+
+/// The budget is the caller's to set: with one read per call, a call that finds
+/// more than one read's worth returns `Busy` after the first.
+#[test]
+fn reads_per_call_bounds_each_call() {
+    let (server, mut client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
+    channel.set_read_buffer_len(4);
+    channel.set_reads_per_call(1);
+    client.write_all(b"ab\ncd\nef\n").unwrap();
+    // Connect, then one 4-byte read: "ab\nc".
+    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert_eq!(channel.framer().position(), 4);
+    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert_eq!(channel.framer().position(), 8);
+    channel.set_reads_per_call(0); // at least 1
+    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert_eq!(channel.framer().position(), 9);
+    assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
+    let mut reply = [0; 15];
+    client.read_exact(&mut reply).unwrap();
+    assert_eq!(&reply, b"OK ab\nOK cd\nOK ef\n"[..15].as_ref());
+}
+
+/// With no linger, a channel closes as soon as its last reply is written.
+#[test]
+fn zero_linger_closes_at_once() {
+    let (server, mut client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
+    channel.set_linger(Duration::ZERO);
+    client.write_all(b"hi\nQUIT\n").unwrap();
+    assert_eq!(channel.handle_readable().unwrap(), Status::Closed);
+    assert_eq!(channel.deadline(), None);
+    drop(channel);
+    let mut reply = String::new();
+    client.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "OK hi\n");
+}
