@@ -374,3 +374,37 @@ fn zero_linger_closes_at_once() {
     client.read_to_string(&mut reply).unwrap();
     assert_eq!(reply, "OK hi\n");
 }
+
+/// The watermarks are the caller's to set: with high ones, a channel keeps reading
+/// while megabytes of replies wait for a peer that does not read them (the default
+/// high watermark, 64 KiB, would have paused it).
+#[test]
+fn watermarks_are_the_callers() {
+    const LEN: usize = 16 << 20;
+    let (server, client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let writer = {
+        let mut client = client.try_clone().unwrap();
+        thread::spawn(move || {
+            let mut request = format!("ECHO {LEN}\n").into_bytes();
+            request.resize(request.len() + LEN, b'w');
+            // Fails once the server is dropped, if the test failed.
+            let _ = client.write_all(&request);
+        })
+    };
+    let mut channel = Channel::new(server, Echo::default(), Terminator::literal(b"\n"));
+    channel.set_watermarks(1 << 30, 1 << 30);
+    let total = (format!("ECHO {LEN}\n").len() + LEN) as u64;
+    let start = std::time::Instant::now();
+    while channel.framer().position() < total && start.elapsed() < Duration::from_secs(20) {
+        if channel.handle_readable().unwrap() == Status::Waiting {
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+    assert_eq!(channel.framer().position(), total, "reading paused");
+    assert!(channel.queued_len() > 64 * 1024);
+    assert!(channel.wants_read());
+    drop(channel);
+    drop(client);
+    writer.join().unwrap();
+}
