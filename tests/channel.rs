@@ -322,7 +322,8 @@ fn count_zero_set_at_connect_fires_without_input() {
         } else {
             let mut channel = Channel::new(server, Greeter, Terminator::literal(b"\n"));
             channel.stream().set_nonblocking(true).unwrap();
-            assert_ne!(channel.handle_readable().unwrap(), Status::Closed);
+            // Replied, closed its writing half, and lingers with nothing to read.
+            assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
             assert!(channel.deadline().is_some(), "replied and lingering");
             let mut reply = [0; 10];
             client.read_exact(&mut reply).unwrap();
@@ -407,4 +408,32 @@ fn watermarks_are_the_callers() {
     drop(channel);
     drop(client);
     writer.join().unwrap();
+}
+
+/// A lingering channel discards input within the same budget as an open one.
+#[test]
+fn lingering_keeps_to_the_budget() {
+    let (server, mut client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
+    channel.set_read_buffer_len(8);
+    channel.set_reads_per_call(1);
+    client.write_all(b"QUIT\n").unwrap();
+    client.write_all(&[b'x'; 100]).unwrap();
+    // One read: "QUIT\nxxx", the close, and the budget is spent.
+    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert!(channel.deadline().is_some());
+    // Lingering: one read of discarded input per call.
+    for _ in 0..3 {
+        assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    }
+    client.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut calls = 0;
+    while channel.handle_readable().unwrap() != Status::Closed {
+        calls += 1;
+        assert!(
+            calls < 100,
+            "the peer's end never closed the lingering channel"
+        );
+    }
 }
