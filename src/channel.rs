@@ -331,9 +331,8 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             }
             reads += 1;
             match read_some(&mut self.stream, &mut self.read_buffer)? {
-                ReadOutcome::Read(n) if self.state == State::Open => self.dispatch(n),
-                // Closing: the handler wants no more input.
-                ReadOutcome::Read(_) => {}
+                // While closing, `dispatch` calls no handler: the input is discarded.
+                ReadOutcome::Read(n) => self.dispatch(n),
                 ReadOutcome::Eof => self.end_of_stream(),
                 ReadOutcome::WouldBlock => return Ok(Status::Waiting),
             }
