@@ -349,6 +349,8 @@ fn reads_per_call_bounds_each_call() {
     // Connect, then one 4-byte read: "ab\nc".
     assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
     assert_eq!(channel.framer().position(), 4);
+    let debug = format!("{channel:?}");
+    assert!(debug.starts_with("Channel { state: Open"), "{debug}");
     assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
     assert_eq!(channel.framer().position(), 8);
     channel.set_reads_per_call(0); // at least 1
