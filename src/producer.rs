@@ -137,7 +137,7 @@ where
         while self
             .current
             .as_ref()
-            .map_or(true, |chunk| self.written >= chunk.as_ref().len())
+            .is_none_or(|chunk| self.written >= chunk.as_ref().len())
         {
             self.written = 0;
             self.current = self.chunks.next();
