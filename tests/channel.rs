@@ -439,3 +439,63 @@ fn lingering_keeps_to_the_budget() {
         );
     }
 }
+
+/// Bytes held back as a possible terminator that turn out to be data reach the
+/// handler as data, before the bytes after them.
+#[test]
+fn held_back_bytes_reach_the_handler_in_order() {
+    let (server, mut client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\r\n"));
+    client.write_all(b"ab\r").unwrap();
+    assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
+    assert_eq!(channel.framer().held_back(), b"\r");
+    assert!(!channel.wants_write(), "nothing to write");
+    client.write_all(b"x\r\n").unwrap();
+    assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
+    let mut reply = [0; 8];
+    client.read_exact(&mut reply).unwrap();
+    assert_eq!(&reply, b"OK ab\rx\n");
+}
+
+/// `wants_write` follows the outbox: true while a reply waits for a peer that does
+/// not read, false once the channel lingers.
+#[test]
+fn wants_write_follows_the_outbox() {
+    let (server, client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let mut channel = Channel::new(server, Echo::default(), Terminator::literal(b"\n"));
+    assert!(!channel.wants_write());
+    let mut writer = client.try_clone().unwrap();
+    let request = {
+        let mut request = format!("ECHO {}\nQUIT\n", 8 << 20).into_bytes();
+        request.splice(
+            request.len() - 5..request.len() - 5,
+            std::iter::repeat_n(b'e', 8 << 20),
+        );
+        request
+    };
+    let sending = thread::spawn(move || writer.write_all(&request).unwrap());
+    while channel.queued_len() == 0 {
+        if channel.handle_readable().unwrap() == Status::Waiting {
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+    assert!(channel.wants_write(), "a reply waits for the peer");
+    let draining = {
+        let mut reader = client.try_clone().unwrap();
+        thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()).unwrap())
+    };
+    while channel.deadline().is_none() {
+        if channel.handle_readable().unwrap() == Status::Waiting {
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+    assert!(!channel.wants_write(), "lingering: nothing more to write");
+    sending.join().unwrap();
+    drop(client);
+    while channel.handle_readable().unwrap() != Status::Closed {
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(draining.join().unwrap(), 8 << 20);
+}
