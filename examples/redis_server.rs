@@ -22,7 +22,7 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 
 use asynchat::channel::{Context, FrameHandler, Frames};
-use asynchat::{FrameTooLong, Terminator};
+use asynchat::{Buf, FrameTooLong, Terminator};
 
 /// The longest header line or inline command (Redis's `proto-inline-max-size`).
 const MAX_LINE_LEN: u64 = 64 * 1024;
@@ -130,12 +130,13 @@ impl Resp {
     fn execute(&mut self, args: &[Vec<u8>], ctx: &mut Context<'_>) {
         let name = args[0].to_ascii_uppercase();
         let mut db = self.db.borrow_mut();
-        let reply: Vec<u8> = match (name.as_slice(), &args[1..]) {
-            (b"PING", []) => b"+PONG\r\n".to_vec(),
+        // Fixed replies are pushed as static slices: no allocation.
+        let reply: Buf<'static> = match (name.as_slice(), &args[1..]) {
+            (b"PING", []) => Buf::from(&b"+PONG\r\n"[..]),
             (b"PING", [message]) | (b"ECHO", [message]) => bulk(Some(message)),
             (b"SET", [key, value]) => {
                 db.insert(key.clone(), value.clone());
-                b"+OK\r\n".to_vec()
+                Buf::from(&b"+OK\r\n"[..])
             }
             (b"GET", [key]) => bulk(db.get(key)),
             (b"DEL", keys) if !keys.is_empty() => {
@@ -144,40 +145,41 @@ impl Resp {
             (b"EXISTS", keys) if !keys.is_empty() => {
                 integer(keys.iter().filter(|key| db.contains_key(*key)).count())
             }
-            (b"CONFIG", [sub, _]) if sub.eq_ignore_ascii_case(b"GET") => b"*0\r\n".to_vec(),
-            (b"CLIENT", [sub, _, _]) if sub.eq_ignore_ascii_case(b"SETINFO") => b"+OK\r\n".to_vec(),
+            (b"CONFIG", [sub, _]) if sub.eq_ignore_ascii_case(b"GET") => Buf::from(&b"*0\r\n"[..]),
+            (b"CLIENT", [sub, _, _]) if sub.eq_ignore_ascii_case(b"SETINFO") => {
+                Buf::from(&b"+OK\r\n"[..])
+            }
             (
                 b"PING" | b"ECHO" | b"SET" | b"GET" | b"DEL" | b"EXISTS" | b"CONFIG" | b"CLIENT",
                 _,
-            ) => format!(
+            ) => Buf::from(format!(
                 "-ERR wrong number of arguments for '{}' command\r\n",
                 String::from_utf8_lossy(&args[0]).to_lowercase()
-            )
-            .into_bytes(),
-            _ => format!(
+            )),
+            _ => Buf::from(format!(
                 "-ERR unknown command '{}'\r\n",
                 String::from_utf8_lossy(&args[0])
-            )
-            .into_bytes(),
+            )),
         };
         let _ = ctx.push(reply);
     }
 }
 
-fn bulk(value: Option<&Vec<u8>>) -> Vec<u8> {
-    match value {
-        None => b"$-1\r\n".to_vec(),
-        Some(value) => {
-            let mut reply = format!("${}\r\n", value.len()).into_bytes();
-            reply.extend_from_slice(value);
-            reply.extend_from_slice(b"\r\n");
-            reply
-        }
-    }
+fn bulk(value: Option<&Vec<u8>>) -> Buf<'static> {
+    let Some(value) = value else {
+        return Buf::from(&b"$-1\r\n"[..]);
+    };
+    let mut reply = Vec::with_capacity(value.len() + 16);
+    reply.push(b'$');
+    reply.extend_from_slice(value.len().to_string().as_bytes());
+    reply.extend_from_slice(b"\r\n");
+    reply.extend_from_slice(value);
+    reply.extend_from_slice(b"\r\n");
+    Buf::from(reply)
 }
 
-fn integer(n: usize) -> Vec<u8> {
-    format!(":{n}\r\n").into_bytes()
+fn integer(n: usize) -> Buf<'static> {
+    Buf::from(format!(":{n}\r\n"))
 }
 
 fn parse_int(digits: &[u8]) -> Option<i64> {

@@ -120,7 +120,7 @@ pub fn serve<H: Handler>(
                 ready.push(event.token());
             }
         }
-        for token in ready {
+        for &token in &ready {
             let Some(connection) = connections.get_mut(&token) else {
                 continue;
             };
