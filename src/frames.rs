@@ -176,6 +176,7 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
     ///
     /// None: oversized frames and a truncated end are [`Frame`]s.
     #[must_use = "frames carry the data; dropping one loses it"]
+    #[inline]
     pub fn next_frame<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Frame<'a>> {
         if core::mem::take(&mut self.handed_out) {
             self.buffer.clear();
