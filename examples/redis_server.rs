@@ -22,7 +22,7 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 
 use asynchat::channel::{Context, FrameHandler, Frames};
-use asynchat::{Buf, FrameTooLong, Terminator};
+use asynchat::{FrameTooLong, Outgoing, Terminator};
 
 /// The longest header line or inline command (Redis's `proto-inline-max-size`).
 const MAX_LINE_LEN: u64 = 64 * 1024;
@@ -131,12 +131,12 @@ impl Resp {
         let name = args[0].to_ascii_uppercase();
         let mut db = self.db.borrow_mut();
         // Fixed replies are pushed as static slices: no allocation.
-        let reply: Buf<'static> = match (name.as_slice(), &args[1..]) {
-            (b"PING", []) => Buf::from(&b"+PONG\r\n"[..]),
+        let reply: Outgoing<'static> = match (name.as_slice(), &args[1..]) {
+            (b"PING", []) => Outgoing::from(&b"+PONG\r\n"[..]),
             (b"PING", [message]) | (b"ECHO", [message]) => bulk(Some(message)),
             (b"SET", [key, value]) => {
                 db.insert(key.clone(), value.clone());
-                Buf::from(&b"+OK\r\n"[..])
+                Outgoing::from(&b"+OK\r\n"[..])
             }
             (b"GET", [key]) => bulk(db.get(key)),
             (b"DEL", keys) if !keys.is_empty() => {
@@ -145,18 +145,20 @@ impl Resp {
             (b"EXISTS", keys) if !keys.is_empty() => {
                 integer(keys.iter().filter(|key| db.contains_key(*key)).count())
             }
-            (b"CONFIG", [sub, _]) if sub.eq_ignore_ascii_case(b"GET") => Buf::from(&b"*0\r\n"[..]),
+            (b"CONFIG", [sub, _]) if sub.eq_ignore_ascii_case(b"GET") => {
+                Outgoing::from(&b"*0\r\n"[..])
+            }
             (b"CLIENT", [sub, _, _]) if sub.eq_ignore_ascii_case(b"SETINFO") => {
-                Buf::from(&b"+OK\r\n"[..])
+                Outgoing::from(&b"+OK\r\n"[..])
             }
             (
                 b"PING" | b"ECHO" | b"SET" | b"GET" | b"DEL" | b"EXISTS" | b"CONFIG" | b"CLIENT",
                 _,
-            ) => Buf::from(format!(
+            ) => Outgoing::from(format!(
                 "-ERR wrong number of arguments for '{}' command\r\n",
                 String::from_utf8_lossy(&args[0]).to_lowercase()
             )),
-            _ => Buf::from(format!(
+            _ => Outgoing::from(format!(
                 "-ERR unknown command '{}'\r\n",
                 String::from_utf8_lossy(&args[0])
             )),
@@ -165,9 +167,9 @@ impl Resp {
     }
 }
 
-fn bulk(value: Option<&Vec<u8>>) -> Buf<'static> {
+fn bulk(value: Option<&Vec<u8>>) -> Outgoing<'static> {
     let Some(value) = value else {
-        return Buf::from(&b"$-1\r\n"[..]);
+        return Outgoing::from(&b"$-1\r\n"[..]);
     };
     let mut reply = Vec::with_capacity(value.len() + 16);
     reply.push(b'$');
@@ -175,11 +177,11 @@ fn bulk(value: Option<&Vec<u8>>) -> Buf<'static> {
     reply.extend_from_slice(b"\r\n");
     reply.extend_from_slice(value);
     reply.extend_from_slice(b"\r\n");
-    Buf::from(reply)
+    Outgoing::from(reply)
 }
 
-fn integer(n: usize) -> Buf<'static> {
-    Buf::from(format!(":{n}\r\n"))
+fn integer(n: usize) -> Outgoing<'static> {
+    Outgoing::from(format!(":{n}\r\n"))
 }
 
 fn parse_int(digits: &[u8]) -> Option<i64> {

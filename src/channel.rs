@@ -8,7 +8,7 @@ use std::vec;
 
 use crate::framer::{Event, Framer};
 use crate::io::{read_some, write_outbox, ReadOutcome, WriteOutcome};
-use crate::terminator::{Terminator, DEFAULT_CAPACITY};
+use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 use crate::VecOutbox;
 
 pub use crate::frame_handler::{FrameHandler, Frames};
@@ -74,8 +74,8 @@ pub(crate) enum State {
 /// Drive it either with [`run`](Self::run) on a blocking stream, or from an event loop
 /// on a non-blocking one:
 ///
-/// 1. When the socket is ready, call [`handle_readable`](Self::handle_readable) or
-///    [`handle_writable`](Self::handle_writable) (they do the same: write, read,
+/// 1. When the socket is ready, call [`handle_ready`](Self::handle_ready) (it does
+///    what is due, whatever woke you: write, read,
 ///    dispatch). Each call does a bounded amount of work: at most
 ///    [`DEFAULT_READS_PER_CALL`] reads ([`set_reads_per_call`](Self::set_reads_per_call)).
 /// 2. On [`Status::Busy`], call again after serving the other connections, without
@@ -117,8 +117,8 @@ enum Dispatch {
     /// Data at this range of the read buffer.
     Input(core::ops::Range<usize>),
     /// Data held back by the framer from an earlier read, copied out: fewer than
-    /// [`DEFAULT_CAPACITY`] bytes.
-    Held([u8; DEFAULT_CAPACITY], usize),
+    /// [`DEFAULT_MAX_TERMINATOR_LEN`] bytes.
+    Held([u8; DEFAULT_MAX_TERMINATOR_LEN], usize),
     Terminator,
     TooLong(crate::FrameTooLong),
     Discarded(u64),
@@ -185,22 +185,14 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         Ok(())
     }
 
-    /// The socket is readable: write, read and dispatch, within the call's budget.
+    /// The socket is readable, writable or both: write, read and dispatch, within the
+    /// call's budget. Whichever readiness woke you, the channel does what is due.
     ///
     /// # Errors
     ///
     /// The first I/O error other than `Interrupted` and `WouldBlock`; what was queued
     /// stays queued. Drop the channel.
-    pub fn handle_readable(&mut self) -> io::Result<Status> {
-        self.pump()
-    }
-
-    /// The socket is writable: the same as [`handle_readable`](Self::handle_readable).
-    ///
-    /// # Errors
-    ///
-    /// As [`handle_readable`](Self::handle_readable).
-    pub fn handle_writable(&mut self) -> io::Result<Status> {
+    pub fn handle_ready(&mut self) -> io::Result<Status> {
         self.pump()
     }
 
@@ -233,8 +225,8 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     }
 
     /// Bytes queued to send and not yet sent (buffers; producers are not counted).
-    pub fn queued_len(&self) -> usize {
-        self.outbox.queued_len()
+    pub fn queued_bytes(&self) -> usize {
+        self.outbox.queued_bytes()
     }
 
     /// The framer, to look at the terminator, the limit or the frame in progress.
@@ -372,7 +364,7 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             // come before input bytes; input data starts where the input did.
             let dispatch = match event {
                 Event::Data(bytes) if held_before > 0 => {
-                    let mut held = [0; DEFAULT_CAPACITY];
+                    let mut held = [0; DEFAULT_MAX_TERMINATOR_LEN];
                     held[..bytes.len()].copy_from_slice(bytes);
                     Dispatch::Held(held, bytes.len())
                 }

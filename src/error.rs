@@ -4,6 +4,7 @@ use core::fmt;
 
 /// A byte-string terminator that cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TerminatorError {
     /// `b""` would match everywhere; asynchat treats it as "no terminator", which
     /// hides the bug. Use [`Terminator::None`](crate::Terminator::None) for that.
@@ -34,6 +35,7 @@ impl core::error::Error for TerminatorError {}
 /// The stream ended inside a frame: what arrived since the last frame end is not a
 /// complete message. Carried by [`Event::End`](crate::Event::End).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Truncated {
     /// Data bytes of the unfinished frame, held-back bytes reported at the end and
     /// bytes skipped past the limit included.
@@ -66,6 +68,7 @@ impl core::error::Error for Truncated {}
 /// [`Event::TooLong`](crate::Event::TooLong): the first `max_frame_len` bytes were
 /// delivered as data; the rest of the frame is skipped, up to its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FrameTooLong {
     /// The limit that was exceeded.
     pub max_frame_len: u64,
@@ -137,6 +140,7 @@ impl<T> core::error::Error for PushError<T> {}
 /// [`Outbox::advance`](crate::Outbox::advance) was told more bytes were written than
 /// were handed out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AdvanceError {
     /// The count passed to `advance`.
     pub written: usize,

@@ -28,7 +28,7 @@
 
 use crate::error::{FrameTooLong, Truncated};
 use crate::search::{self, Found};
-use crate::terminator::{Terminator, DEFAULT_CAPACITY};
+use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// What the [`Framer`] found next in its input.
 ///
@@ -154,7 +154,7 @@ enum Phase {
 /// inside a frame. asynchat drops a held-back partial terminator and an unfinished
 /// frame in silence; here no event is ever dropped.
 #[derive(Clone, Debug)]
-pub struct Framer<const N: usize = DEFAULT_CAPACITY> {
+pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     terminator: Terminator<N>,
     /// A possible terminator cut off by the end of an earlier slice. Bytes before
     /// `held_start` were already reported or consumed.
@@ -176,17 +176,18 @@ pub struct Framer<const N: usize = DEFAULT_CAPACITY> {
 
 impl Framer {
     /// A framer waiting for `terminator`, at stream position 0, with no limit on the
-    /// frame length and the default capacity of [`DEFAULT_CAPACITY`] bytes for a
+    /// frame length and the default capacity of [`DEFAULT_MAX_TERMINATOR_LEN`] bytes for a
     /// byte-string terminator.
     pub const fn new(terminator: Terminator) -> Self {
-        Framer::with_capacity(terminator)
+        Framer::with_terminator(terminator)
     }
 }
 
 impl<const N: usize> Framer<N> {
-    /// A framer whose byte-string terminators may be up to `N` bytes long, which is
-    /// also the most it stores: `Framer::<256>::with_capacity(terminator)`.
-    pub const fn with_capacity(terminator: Terminator<N>) -> Self {
+    /// As [`new`](Framer::new), for byte-string terminators of up to `N` bytes
+    /// (`N` is also the most the framer stores): `Framer::<256>::with_terminator(t)`.
+    /// `new` exists only because Rust cannot infer `N` from its default.
+    pub const fn with_terminator(terminator: Terminator<N>) -> Self {
         Framer {
             terminator,
             held: heapless::Vec::new(),
@@ -572,6 +573,6 @@ impl<const N: usize> Framer<N> {
 impl<const N: usize> Default for Framer<N> {
     /// A framer with [`Terminator::None`]: everything is data until a terminator is set.
     fn default() -> Self {
-        Framer::with_capacity(Terminator::None)
+        Framer::with_terminator(Terminator::None)
     }
 }

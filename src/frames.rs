@@ -6,7 +6,7 @@ use core::fmt;
 
 use crate::error::{FrameTooLong, Truncated};
 use crate::framer::{Event, Framer};
-use crate::terminator::{Terminator, DEFAULT_CAPACITY};
+use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// Storage where a [`FrameReader`] assembles a frame split across input slices.
 ///
@@ -141,7 +141,7 @@ pub enum Frame<'a> {
 /// assert_eq!(lines, [&b"HELO a"[..], b"NOOP"]);
 /// ```
 #[derive(Debug)]
-pub struct FrameReader<B, const N: usize = DEFAULT_CAPACITY> {
+pub struct FrameReader<B, const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     framer: Framer<N>,
     buffer: B,
     /// The buffer holds a frame already handed out: clear it at the next call.
@@ -152,15 +152,15 @@ impl<B: FrameBuffer> FrameReader<B> {
     /// A reader waiting for `terminator`, assembling split frames in `buffer`, with
     /// the buffer's capacity as the frame limit.
     pub fn new(terminator: Terminator, buffer: B) -> Self {
-        FrameReader::with_capacity(terminator, buffer)
+        FrameReader::with_terminator(terminator, buffer)
     }
 }
 
 impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
     /// As [`new`](FrameReader::new), for byte-string terminators of up to `N` bytes.
-    pub fn with_capacity(terminator: Terminator<N>, buffer: B) -> Self {
+    pub fn with_terminator(terminator: Terminator<N>, buffer: B) -> Self {
         let mut reader = FrameReader {
-            framer: Framer::with_capacity(terminator),
+            framer: Framer::with_terminator(terminator),
             buffer,
             handed_out: false,
         };

@@ -6,7 +6,7 @@ use core::fmt;
 use crate::channel::State;
 use crate::error::{FrameTooLong, PushError, Truncated};
 use crate::framer::Framer;
-use crate::outbox::Buf;
+use crate::outbox::Outgoing;
 use crate::producer::Producer;
 use crate::terminator::Terminator;
 use crate::VecOutbox;
@@ -98,7 +98,10 @@ impl Context<'_> {
     ///
     /// [`PushError::Closed`] after [`close_when_done`](Self::close_when_done), with the
     /// bytes given back.
-    pub fn push(&mut self, buf: impl Into<Buf<'static>>) -> Result<(), PushError<Buf<'static>>> {
+    pub fn push(
+        &mut self,
+        buf: impl Into<Outgoing<'static>>,
+    ) -> Result<(), PushError<Outgoing<'static>>> {
         self.outbox.push(buf)
     }
 
@@ -139,8 +142,8 @@ impl Context<'_> {
     }
 
     /// Bytes queued and not yet sent.
-    pub fn queued_len(&self) -> usize {
-        self.outbox.queued_len()
+    pub fn queued_bytes(&self) -> usize {
+        self.outbox.queued_bytes()
     }
 }
 
@@ -149,7 +152,7 @@ impl fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("terminator", self.framer.terminator())
             .field("max_frame_len", &self.framer.max_frame_len())
-            .field("queued_len", &self.outbox.queued_len())
+            .field("queued_bytes", &self.outbox.queued_bytes())
             .field("closing", &self.outbox.is_closing())
             .finish()
     }

@@ -2,11 +2,12 @@
 
 use std::io::{self, IoSlice, Read, Write};
 
-use crate::outbox::Outbox;
+use crate::outbox::{Next, Outbox};
 use crate::storage::Storage;
 
 /// What one [`read_some`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReadOutcome {
     /// This many bytes (at least 1) are at the start of the buffer.
     Read(usize),
@@ -36,8 +37,9 @@ pub fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<ReadOutco
 
 /// What [`write_outbox`] stopped at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WriteOutcome {
-    /// Nothing left to write now (the outbox said [`Next::Wait`](crate::Next::Wait)).
+    /// Nothing left to write now (the outbox said [`Next::Idle`]).
     Idle,
     /// The writer would block; wait for writability.
     WouldBlock,
@@ -61,16 +63,11 @@ pub fn write_outbox<S: Storage>(
 ) -> io::Result<WriteOutcome> {
     loop {
         let mut slices = [IoSlice::new(&[]); MAX_SLICES];
-        let filled = outbox.chunks_vectored(&mut slices);
-        if filled == 0 {
-            // `chunks_vectored` dropped finished producers: an empty queue is all
-            // written, and a producer left at the head has nothing yet.
-            return Ok(if outbox.is_empty() && outbox.is_closing() {
-                WriteOutcome::Close
-            } else {
-                WriteOutcome::Idle
-            });
-        }
+        let filled = match outbox.chunks_vectored(&mut slices) {
+            Next::Write(filled) => filled,
+            Next::Idle => return Ok(WriteOutcome::Idle),
+            Next::Close => return Ok(WriteOutcome::Close),
+        };
         match writer.write_vectored(&slices[..filled]) {
             Ok(0) => {
                 return Err(io::Error::new(

@@ -151,18 +151,16 @@ mod terminator;
 mod transport;
 
 #[cfg(feature = "std")]
-pub use channel::{Channel, Context, Handler, Status, Transport};
+pub use channel::{Channel, Context, Handler, Transport};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
 pub use framer::{Event, Framer};
 pub use frames::{Frame, FrameBuffer, FrameReader, SliceBuffer};
-#[doc(hidden)]
-pub use outbox::Entry;
-pub use outbox::{Buf, FixedOutbox, Next, Outbox, DEFAULT_MAX_CHUNK_LEN};
+pub use outbox::{FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
 pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
 #[cfg(feature = "alloc")]
 pub use storage::Growable;
 pub use storage::{Fixed, Storage};
-pub use terminator::{Delimiter, Terminator, DEFAULT_CAPACITY};
+pub use terminator::{Delimiter, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// An [`Outbox`] whose queue grows as needed.
 #[cfg(feature = "alloc")]

@@ -18,7 +18,7 @@ pub const DEFAULT_MAX_CHUNK_LEN: usize = 65536;
 /// `Vec<u8>`, `Box<[u8]>` and `String` directly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Buf<'a> {
+pub enum Outgoing<'a> {
     /// Bytes the caller keeps alive for the outbox's lifetime `'a`.
     Borrowed(&'a [u8]),
     /// An owned vector.
@@ -31,94 +31,84 @@ pub enum Buf<'a> {
     Boxed(Box<[u8]>),
 }
 
-impl Buf<'_> {
+impl Outgoing<'_> {
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Buf::Borrowed(bytes) => bytes,
+            Outgoing::Borrowed(bytes) => bytes,
             #[cfg(feature = "alloc")]
-            Buf::Vec(bytes) => bytes,
+            Outgoing::Vec(bytes) => bytes,
             #[cfg(feature = "alloc")]
-            Buf::Boxed(bytes) => bytes,
+            Outgoing::Boxed(bytes) => bytes,
         }
     }
 }
 
-impl<'a> From<&'a [u8]> for Buf<'a> {
+impl<'a> From<&'a [u8]> for Outgoing<'a> {
     fn from(bytes: &'a [u8]) -> Self {
-        Buf::Borrowed(bytes)
+        Outgoing::Borrowed(bytes)
     }
 }
 
-impl<'a, const N: usize> From<&'a [u8; N]> for Buf<'a> {
+impl<'a, const N: usize> From<&'a [u8; N]> for Outgoing<'a> {
     fn from(bytes: &'a [u8; N]) -> Self {
-        Buf::Borrowed(bytes)
+        Outgoing::Borrowed(bytes)
     }
 }
 
-impl<'a> From<&'a str> for Buf<'a> {
+impl<'a> From<&'a str> for Outgoing<'a> {
     fn from(text: &'a str) -> Self {
-        Buf::Borrowed(text.as_bytes())
+        Outgoing::Borrowed(text.as_bytes())
     }
 }
 
 #[cfg(feature = "alloc")]
-impl From<Vec<u8>> for Buf<'_> {
+impl From<Vec<u8>> for Outgoing<'_> {
     fn from(bytes: Vec<u8>) -> Self {
-        Buf::Vec(bytes)
+        Outgoing::Vec(bytes)
     }
 }
 
 #[cfg(feature = "alloc")]
-impl From<Box<[u8]>> for Buf<'_> {
+impl From<Box<[u8]>> for Outgoing<'_> {
     fn from(bytes: Box<[u8]>) -> Self {
-        Buf::Boxed(bytes)
+        Outgoing::Boxed(bytes)
     }
 }
 
 #[cfg(feature = "alloc")]
-impl From<String> for Buf<'_> {
+impl From<String> for Outgoing<'_> {
     fn from(text: String) -> Self {
-        Buf::Vec(text.into_bytes())
+        Outgoing::Vec(text.into_bytes())
     }
 }
 
-/// One queued item and how much of it was written. Public only because the sealed
-/// [`Storage`] trait names it.
-#[doc(hidden)]
-pub struct Entry<'a> {
+/// One queued item and how much of it was written.
+struct Entry<'a> {
     item: Item<'a>,
     written: usize,
 }
 
 enum Item<'a> {
-    Buf(Buf<'a>),
+    Bytes(Outgoing<'a>),
     Producer(&'a mut (dyn Producer + Send)),
     #[cfg(feature = "alloc")]
     BoxedProducer(Box<dyn Producer + Send + 'a>),
 }
 
-impl Entry<'_> {
-    fn producer(&mut self) -> Option<&mut dyn Producer> {
-        match &mut self.item {
-            Item::Buf(_) => None,
-            Item::Producer(producer) => Some(&mut **producer),
-            #[cfg(feature = "alloc")]
-            Item::BoxedProducer(producer) => Some(&mut **producer),
-        }
-    }
-}
-
 /// What the [`Outbox`] wants done next.
+///
+/// `T` is what there is to write: the bytes, from [`Outbox::chunk`], or how many
+/// slices were filled, from `Outbox::chunks_vectored` (`std`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use = "a chunk must be written and passed to `advance`"]
-pub enum Next<'a> {
+pub enum Next<T> {
     /// Write these bytes (never empty, at most the maximum chunk length), then call
     /// [`Outbox::advance`] with how many were written.
-    Write(&'a [u8]),
+    Write(T),
     /// Nothing to write now: the queue is empty, or the producer at its head has
     /// nothing yet. Push more, or ask again when the producer is ready.
-    Wait,
+    Idle,
     /// Everything queued before [`Outbox::close_when_done`] is written: close the
     /// connection.
     Close,
@@ -140,7 +130,7 @@ pub enum Next<'a> {
 /// 2. When the socket is writable, call [`chunk`](Self::chunk) (or, with `std`,
 ///    `chunks_vectored`), write what you can, and report it
 ///    with [`advance`](Self::advance) (0 for "would block" is fine).
-/// 3. Repeat until [`Next::Wait`] (nothing to write now) or [`Next::Close`].
+/// 3. Repeat until [`Next::Idle`] (nothing to write now) or [`Next::Close`].
 ///
 /// # Example
 ///
@@ -163,14 +153,14 @@ pub enum Next<'a> {
 ///             wire.extend_from_slice(&chunk[..written]);
 ///             outbox.advance(written).unwrap();
 ///         }
-///         Next::Wait => unreachable!("everything is queued already"),
+///         Next::Idle => unreachable!("everything is queued already"),
 ///         Next::Close => break,
 ///     }
 /// }
 /// assert_eq!(wire, b"ECHO 12\nhello, world");
 /// ```
 pub struct Outbox<'a, S: Storage> {
-    queue: S::Queue<'a>,
+    queue: S::Queue<Entry<'a>>,
     queued_bytes: usize,
     producers: usize,
     max_chunk_len: usize,
@@ -180,6 +170,8 @@ pub struct Outbox<'a, S: Storage> {
     closing: bool,
     /// Bytes handed out by the last `chunk`/`chunks_vectored` and not yet advanced.
     offered: usize,
+    /// Finished producers at the head of the queue, not yet popped.
+    retired: usize,
 }
 
 /// An [`Outbox`] with room for `C` items and no allocation.
@@ -199,6 +191,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
             reading_paused: false,
             closing: false,
             offered: 0,
+            retired: 0,
         }
     }
 
@@ -224,14 +217,14 @@ impl<'a, S: Storage> Outbox<'a, S> {
     ///
     /// [`PushError::Closed`] after [`close_when_done`](Self::close_when_done), and
     /// [`PushError::Full`] when a [`Fixed`] queue is full; both give the buffer back.
-    pub fn push(&mut self, buf: impl Into<Buf<'a>>) -> Result<(), PushError<Buf<'a>>> {
+    pub fn push(&mut self, buf: impl Into<Outgoing<'a>>) -> Result<(), PushError<Outgoing<'a>>> {
         let buf = buf.into();
         if let Err(error) = self.admit() {
             return Err(error.with(buf));
         }
         let len = buf.as_bytes().len();
         if len > 0 {
-            self.enqueue(Item::Buf(buf));
+            self.enqueue(Item::Bytes(buf));
             self.queued_bytes += len;
             self.update_backpressure();
         }
@@ -276,7 +269,8 @@ impl<'a, S: Storage> Outbox<'a, S> {
     }
 
     /// Whether a push may go in now.
-    fn admit(&self) -> Result<(), PushError<()>> {
+    fn admit(&mut self) -> Result<(), PushError<()>> {
+        self.pop_retired();
         if self.closing {
             Err(PushError::Closed(()))
         } else if self.queue.is_full() {
@@ -302,6 +296,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
     /// cancels a pending close, returning whether one was pending.
     pub fn clear(&mut self) -> bool {
         self.queue.clear();
+        self.retired = 0;
         self.queued_bytes = 0;
         self.producers = 0;
         self.offered = 0;
@@ -309,91 +304,98 @@ impl<'a, S: Storage> Outbox<'a, S> {
         core::mem::replace(&mut self.closing, false)
     }
 
-    /// Pops finished producers off the head and says what the head is now. A producer
-    /// is polled once here; "not yet" is remembered so it is not polled twice.
-    fn settle(&mut self) -> Head {
-        while let Some(entry) = self.queue.front_mut() {
-            match entry.producer().map(|producer| producer.chunk()) {
-                None => return Head::Buf,
-                Some(Produced::Chunk(bytes)) if !bytes.is_empty() => return Head::ProducerReady,
-                Some(Produced::Chunk(_) | Produced::NotYet) => return Head::ProducerNotYet,
-                Some(Produced::Done) => {}
-            }
+    /// Pops the producers found finished by the last `chunk` or `chunks_vectored`:
+    /// those calls cannot pop them while they lend out the next item's bytes.
+    fn pop_retired(&mut self) {
+        for _ in 0..core::mem::take(&mut self.retired) {
             self.queue.pop();
             self.producers -= 1;
         }
-        Head::Empty
+    }
+
+    /// What to say when no item has bytes to write now: the one place that decides
+    /// to close, once everything before [`close_when_done`](Self::close_when_done)
+    /// is written.
+    ///
+    /// Takes the fields, not `self`, as the walk that calls it still lends out the
+    /// queue; `queued_items` is the queue's length from before the walk.
+    fn nothing_to_write<T>(closing: bool, queued_items: usize, retired: usize) -> Next<T> {
+        if closing && queued_items == retired {
+            Next::Close
+        } else {
+            Next::Idle
+        }
     }
 
     /// The next thing to do: write a chunk, wait, or close.
     ///
-    /// Polls the producer at the head of the queue, if any. Calling it again before
-    /// [`advance`](Self::advance) returns the same bytes.
-    pub fn chunk(&mut self) -> Next<'_> {
+    /// Polls the producer at the head of the queue once (and, if it is done, the one
+    /// after it, and so on). Calling it again before [`advance`](Self::advance)
+    /// returns the same bytes.
+    pub fn chunk(&mut self) -> Next<&[u8]> {
+        self.pop_retired();
         self.offered = 0;
-        match self.settle() {
-            Head::Empty if self.closing => return Next::Close,
-            Head::Empty | Head::ProducerNotYet => return Next::Wait,
-            Head::Buf | Head::ProducerReady => {}
-        }
         let max = self.max_chunk_len;
-        let Some(entry) = self.queue.front_mut() else {
-            return Next::Wait;
-        };
-        let written = entry.written;
-        let bytes = match &mut entry.item {
-            Item::Buf(buf) => &buf.as_bytes()[written..],
-            Item::Producer(producer) => produced(producer.chunk()),
-            #[cfg(feature = "alloc")]
-            Item::BoxedProducer(producer) => produced(producer.chunk()),
-        };
-        let bytes = &bytes[..bytes.len().min(max)];
-        self.offered = bytes.len();
-        if bytes.is_empty() {
-            Next::Wait
-        } else {
-            Next::Write(bytes)
+        let queued_items = self.queue.len();
+        for entry in self.queue.items_mut() {
+            let bytes = match entry.bytes() {
+                Pending::Bytes(bytes) => bytes,
+                Pending::NotYet => break,
+                Pending::Done => {
+                    self.retired += 1;
+                    continue;
+                }
+            };
+            let bytes = &bytes[..bytes.len().min(max)];
+            self.offered = bytes.len();
+            return Next::Write(bytes);
         }
+        Self::nothing_to_write(self.closing, queued_items, self.retired)
     }
 
     /// Fills `slices` with as many queued chunks as fit, for `write_vectored`, so
-    /// many small pushes go out in one system call; returns how many it filled. Their
-    /// total is at most the maximum chunk length. A producer contributes only when it
-    /// is at the head, and nothing after it is included. 0 means nothing to write now:
-    /// [`chunk`](Self::chunk) tells whether to wait or close.
+    /// many small pushes go out in one system call, and says how many it filled.
+    /// Their total is at most the maximum chunk length. A producer contributes only
+    /// when it is at the head, and nothing after it is included. Otherwise as
+    /// [`chunk`](Self::chunk): [`Next::Idle`] or [`Next::Close`] when there is
+    /// nothing to write now.
     #[cfg(feature = "std")]
     #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-    pub fn chunks_vectored<'s>(&'s mut self, slices: &mut [std::io::IoSlice<'s>]) -> usize {
+    pub fn chunks_vectored<'s>(&'s mut self, slices: &mut [std::io::IoSlice<'s>]) -> Next<usize> {
+        self.pop_retired();
         self.offered = 0;
-        if let Head::Empty | Head::ProducerNotYet = self.settle() {
-            return 0;
-        }
-        let mut total = 0;
+        let max = self.max_chunk_len;
+        let queued_items = self.queue.len();
         let mut filled = 0;
-        for (i, entry) in self.queue.entries_mut().enumerate() {
-            if filled == slices.len() || total == self.max_chunk_len {
+        for entry in self.queue.items_mut() {
+            if filled == slices.len() || self.offered == max {
                 break;
             }
-            let written = entry.written;
-            let (bytes, is_producer) = match &mut entry.item {
-                Item::Buf(buf) => (&buf.as_bytes()[written..], false),
-                _ if i > 0 => break,
-                Item::Producer(producer) => (produced(producer.chunk()), true),
-                #[cfg(feature = "alloc")]
-                Item::BoxedProducer(producer) => (produced(producer.chunk()), true),
-            };
-            let bytes = &bytes[..bytes.len().min(self.max_chunk_len - total)];
-            if !bytes.is_empty() {
-                slices[filled] = std::io::IoSlice::new(bytes);
-                filled += 1;
-                total += bytes.len();
+            let is_producer = !matches!(entry.item, Item::Bytes(_));
+            if is_producer && filled > 0 {
+                break;
             }
+            let bytes = match entry.bytes() {
+                Pending::Bytes(bytes) => bytes,
+                Pending::NotYet => break,
+                Pending::Done => {
+                    self.retired += 1;
+                    continue;
+                }
+            };
+            let bytes = &bytes[..bytes.len().min(max - self.offered)];
+            slices[filled] = std::io::IoSlice::new(bytes);
+            filled += 1;
+            self.offered += bytes.len();
             if is_producer {
                 break;
             }
         }
-        self.offered = total;
-        filled
+        if filled > 0 {
+            Next::Write(filled)
+        } else {
+            Self::nothing_to_write(self.closing, queued_items, self.retired)
+        }
     }
 
     /// Reports that `written` bytes of what [`chunk`](Self::chunk) or
@@ -412,13 +414,14 @@ impl<'a, S: Storage> Outbox<'a, S> {
             });
         }
         self.offered -= written;
+        self.pop_retired();
         let mut left = written;
         while left > 0 {
             let Some(entry) = self.queue.front_mut() else {
                 break;
             };
             let len = match &mut entry.item {
-                Item::Buf(buf) => buf.as_bytes().len(),
+                Item::Bytes(buf) => buf.as_bytes().len(),
                 // A producer's chunk is always the last thing offered.
                 Item::Producer(producer) => {
                     producer.advance(left);
@@ -460,23 +463,23 @@ impl<'a, S: Storage> Outbox<'a, S> {
 
     /// Bytes queued in buffers and not yet written. Producers are not counted: what
     /// they will produce is unknown (see [`queued_producers`](Self::queued_producers)).
-    pub fn queued_len(&self) -> usize {
+    pub fn queued_bytes(&self) -> usize {
         self.queued_bytes
     }
 
     /// Producers queued and not yet finished.
     pub fn queued_producers(&self) -> usize {
-        self.producers
+        self.producers - self.retired
     }
 
-    /// Items queued (buffers and producers).
-    pub fn len(&self) -> usize {
-        self.queue.len()
+    /// Items queued and not yet finished (buffers and producers).
+    pub fn queued_items(&self) -> usize {
+        self.queue.len() - self.retired
     }
 
     /// Whether everything pushed has been written (the outbox has drained).
     pub fn is_empty(&self) -> bool {
-        self.queue.len() == 0
+        self.queued_items() == 0
     }
 
     /// Whether there is something to do when the socket is writable: data queued, or
@@ -492,19 +495,30 @@ impl<'a, S: Storage> Outbox<'a, S> {
     }
 }
 
-/// What is at the head of the queue, after finished producers are dropped.
-enum Head {
-    Empty,
-    Buf,
-    ProducerReady,
-    ProducerNotYet,
+/// What an entry has to write now.
+enum Pending<'e> {
+    /// These bytes, never empty.
+    Bytes(&'e [u8]),
+    /// A producer with nothing yet.
+    NotYet,
+    /// A finished producer.
+    Done,
 }
 
-/// A producer's chunk as bytes; "not yet" and "done" (handled by `settle`) are empty.
-fn produced(produced: Produced<'_>) -> &[u8] {
-    match produced {
-        Produced::Chunk(bytes) => bytes,
-        Produced::NotYet | Produced::Done => &[],
+impl Entry<'_> {
+    /// The entry's unwritten bytes; polls a producer once.
+    fn bytes(&mut self) -> Pending<'_> {
+        let produced = match &mut self.item {
+            Item::Bytes(bytes) => return Pending::Bytes(&bytes.as_bytes()[self.written..]),
+            Item::Producer(producer) => producer.chunk(),
+            #[cfg(feature = "alloc")]
+            Item::BoxedProducer(producer) => producer.chunk(),
+        };
+        match produced {
+            Produced::Chunk([]) | Produced::NotYet => Pending::NotYet,
+            Produced::Chunk(bytes) => Pending::Bytes(bytes),
+            Produced::Done => Pending::Done,
+        }
     }
 }
 
@@ -517,9 +531,9 @@ impl<S: Storage> Default for Outbox<'_, S> {
 impl<S: Storage> core::fmt::Debug for Outbox<'_, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Outbox")
-            .field("items", &self.queue.len())
-            .field("queued_len", &self.queued_bytes)
-            .field("producers", &self.producers)
+            .field("queued_items", &self.queued_items())
+            .field("queued_bytes", &self.queued_bytes)
+            .field("queued_producers", &self.queued_producers())
             .field("closing", &self.closing)
             .finish_non_exhaustive()
     }

@@ -1,14 +1,12 @@
 //! Where an [`Outbox`](crate::Outbox) keeps its queue: a fixed array, or a
 //! growable `VecDeque`.
 
-use crate::outbox::Entry;
-
 /// How an [`Outbox`](crate::Outbox) stores its queue. Implemented by [`Fixed`] and,
 /// with `alloc`, `Growable`; sealed.
 pub trait Storage: sealed::Sealed {
-    /// The queue type.
+    /// The queue type, for items of type `T`.
     #[doc(hidden)]
-    type Queue<'a>: sealed::Queue<'a>;
+    type Queue<T>: sealed::Queue<T>;
 }
 
 /// A queue of at most `C` items in the outbox itself (`heapless::Deque`): no
@@ -19,7 +17,7 @@ pub struct Fixed<const C: usize>;
 impl<const C: usize> sealed::Sealed for Fixed<C> {}
 
 impl<const C: usize> Storage for Fixed<C> {
-    type Queue<'a> = heapless::Deque<Entry<'a>, C>;
+    type Queue<T> = heapless::Deque<T, C>;
 }
 
 /// A queue that grows as needed (`alloc::collections::VecDeque`).
@@ -33,42 +31,40 @@ impl sealed::Sealed for Growable {}
 
 #[cfg(feature = "alloc")]
 impl Storage for Growable {
-    type Queue<'a> = alloc::collections::VecDeque<Entry<'a>>;
+    type Queue<T> = alloc::collections::VecDeque<T>;
 }
 
 pub(crate) mod sealed {
-    use crate::outbox::Entry;
-
     pub trait Sealed {}
 
     /// The few deque operations the outbox needs.
-    pub trait Queue<'a> {
+    pub trait Queue<T> {
         fn empty() -> Self;
-        fn push(&mut self, entry: Entry<'a>) -> Result<(), Entry<'a>>;
+        fn push(&mut self, item: T) -> Result<(), T>;
         fn is_full(&self) -> bool;
-        fn front_mut(&mut self) -> Option<&mut Entry<'a>>;
-        fn pop(&mut self) -> Option<Entry<'a>>;
+        fn front_mut(&mut self) -> Option<&mut T>;
+        fn pop(&mut self) -> Option<T>;
         fn len(&self) -> usize;
         fn clear(&mut self);
-        fn entries_mut<'s>(&'s mut self) -> impl Iterator<Item = &'s mut Entry<'a>>
+        fn items_mut<'s>(&'s mut self) -> impl Iterator<Item = &'s mut T>
         where
-            'a: 's;
+            T: 's;
     }
 
-    impl<'a, const C: usize> Queue<'a> for heapless::Deque<Entry<'a>, C> {
+    impl<T, const C: usize> Queue<T> for heapless::Deque<T, C> {
         fn empty() -> Self {
             heapless::Deque::new()
         }
-        fn push(&mut self, entry: Entry<'a>) -> Result<(), Entry<'a>> {
-            self.push_back(entry)
+        fn push(&mut self, item: T) -> Result<(), T> {
+            self.push_back(item)
         }
         fn is_full(&self) -> bool {
             heapless::Deque::is_full(self)
         }
-        fn front_mut(&mut self) -> Option<&mut Entry<'a>> {
+        fn front_mut(&mut self) -> Option<&mut T> {
             heapless::Deque::front_mut(self)
         }
-        fn pop(&mut self) -> Option<Entry<'a>> {
+        fn pop(&mut self) -> Option<T> {
             self.pop_front()
         }
         fn len(&self) -> usize {
@@ -77,30 +73,30 @@ pub(crate) mod sealed {
         fn clear(&mut self) {
             heapless::Deque::clear(self);
         }
-        fn entries_mut<'s>(&'s mut self) -> impl Iterator<Item = &'s mut Entry<'a>>
+        fn items_mut<'s>(&'s mut self) -> impl Iterator<Item = &'s mut T>
         where
-            'a: 's,
+            T: 's,
         {
             self.iter_mut()
         }
     }
 
     #[cfg(feature = "alloc")]
-    impl<'a> Queue<'a> for alloc::collections::VecDeque<Entry<'a>> {
+    impl<T> Queue<T> for alloc::collections::VecDeque<T> {
         fn empty() -> Self {
             alloc::collections::VecDeque::new()
         }
-        fn push(&mut self, entry: Entry<'a>) -> Result<(), Entry<'a>> {
-            self.push_back(entry);
+        fn push(&mut self, item: T) -> Result<(), T> {
+            self.push_back(item);
             Ok(())
         }
         fn is_full(&self) -> bool {
             false
         }
-        fn front_mut(&mut self) -> Option<&mut Entry<'a>> {
+        fn front_mut(&mut self) -> Option<&mut T> {
             alloc::collections::VecDeque::front_mut(self)
         }
-        fn pop(&mut self) -> Option<Entry<'a>> {
+        fn pop(&mut self) -> Option<T> {
             self.pop_front()
         }
         fn len(&self) -> usize {
@@ -109,9 +105,9 @@ pub(crate) mod sealed {
         fn clear(&mut self) {
             alloc::collections::VecDeque::clear(self);
         }
-        fn entries_mut<'s>(&'s mut self) -> impl Iterator<Item = &'s mut Entry<'a>>
+        fn items_mut<'s>(&'s mut self) -> impl Iterator<Item = &'s mut T>
         where
-            'a: 's,
+            T: 's,
         {
             self.iter_mut()
         }

@@ -6,13 +6,13 @@ use core::ops::Deref;
 use crate::error::TerminatorError;
 
 /// The longest byte-string terminator a [`Framer`](crate::Framer) accepts unless told
-/// otherwise (its const parameter `N`).
-pub const DEFAULT_CAPACITY: usize = 64;
+/// otherwise: the default of its const parameter `N`.
+pub const DEFAULT_MAX_TERMINATOR_LEN: usize = 64;
 
 /// What ends a frame (asynchat's `set_terminator` argument).
 ///
 /// `N` is the longest byte string allowed; it must match the
-/// [`Framer`](crate::Framer)'s, which is why both default to [`DEFAULT_CAPACITY`].
+/// [`Framer`](crate::Framer)'s, which is why both default to [`DEFAULT_MAX_TERMINATOR_LEN`].
 ///
 /// # Example
 ///
@@ -27,8 +27,8 @@ pub const DEFAULT_CAPACITY: usize = 64;
 /// assert!(Terminator::<64>::bytes(b"").is_err());
 /// # let _ = (boundary, body);
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub enum Terminator<const N: usize = DEFAULT_CAPACITY> {
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Terminator<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     /// A frame ends where this byte string appears; the string itself is not data.
     Bytes(Delimiter<N>),
     /// A frame ends after this many bytes, which are data. After it fires, the
@@ -91,7 +91,7 @@ impl<const N: usize> fmt::Debug for Terminator<N> {
 ///
 /// It dereferences to its bytes.
 #[derive(Clone, Copy)]
-pub struct Delimiter<const N: usize = DEFAULT_CAPACITY> {
+pub struct Delimiter<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     bytes: [u8; N],
     len: usize,
 }

@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use asynchat::channel::Status;
 use asynchat::channel::{Context, Handler, DEFAULT_MAX_FRAME_LEN};
-use asynchat::{Channel, FrameTooLong, Status, Terminator, Truncated};
+use asynchat::{Channel, FrameTooLong, Terminator, Truncated};
 use support::glue_model::Echo;
 
 /// A connected pair of loopback sockets: (server side, client side).
@@ -156,12 +157,12 @@ fn hundred_megabyte_line_leaves_the_state_bounded() {
     let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
     let mut calls = 0u64;
     loop {
-        let status = channel.handle_readable().unwrap();
+        let status = channel.handle_ready().unwrap();
         calls += 1;
         assert!(channel.framer().held_back().len() < 64);
         // Vec growth may double past the limit once, never more.
         assert!(channel.handler().line.capacity() <= 2 * DEFAULT_MAX_FRAME_LEN as usize);
-        assert!(channel.queued_len() <= 64);
+        assert!(channel.queued_bytes() <= 64);
         match status {
             Status::Closed => break,
             Status::Busy => {}
@@ -200,7 +201,7 @@ fn reply_arrives_whole_despite_unread_input_after_quit() {
                 channel.run().unwrap();
             } else {
                 channel.stream().set_nonblocking(true).unwrap();
-                while channel.handle_readable().unwrap() != Status::Closed {
+                while channel.handle_ready().unwrap() != Status::Closed {
                     thread::sleep(Duration::from_micros(100));
                 }
             }
@@ -266,22 +267,22 @@ fn flooding_client_does_not_starve_a_quiet_one() {
     let mut busy = 0;
     let start = std::time::Instant::now();
     while busy < 10 && start.elapsed() < Duration::from_secs(60) {
-        match flood.handle_readable().unwrap() {
+        match flood.handle_ready().unwrap() {
             Status::Busy => busy += 1,
             Status::Waiting => thread::sleep(Duration::from_millis(2)),
             Status::Closed => panic!("the flood's channel closed"),
         }
     }
     assert_eq!(busy, 10, "the flood never filled a call's budget");
-    assert_eq!(quiet.handle_readable().unwrap(), Status::Waiting);
+    assert_eq!(quiet.handle_ready().unwrap(), Status::Waiting);
     // The request is in the server's socket buffer once `write_all` returns.
     quiet_client.write_all(b"ECHO 5\nhello").unwrap();
     quiet_client.set_nonblocking(true).unwrap();
     let (mut rounds, mut reply) = (0, Vec::new());
     while reply.len() < 5 && rounds < 100 {
         rounds += 1;
-        assert_ne!(flood.handle_readable().unwrap(), Status::Closed);
-        assert_ne!(quiet.handle_readable().unwrap(), Status::Closed);
+        assert_ne!(flood.handle_ready().unwrap(), Status::Closed);
+        assert_ne!(quiet.handle_ready().unwrap(), Status::Closed);
         let mut buf = [0; 16];
         match quiet_client.read(&mut buf) {
             Ok(n) => reply.extend_from_slice(&buf[..n]),
@@ -323,7 +324,7 @@ fn count_zero_set_at_connect_fires_without_input() {
             let mut channel = Channel::new(server, Greeter, Terminator::literal(b"\n"));
             channel.stream().set_nonblocking(true).unwrap();
             // Replied, closed its writing half, and lingers with nothing to read.
-            assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
+            assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
             assert!(channel.deadline().is_some(), "replied and lingering");
             let mut reply = [0; 10];
             client.read_exact(&mut reply).unwrap();
@@ -347,16 +348,16 @@ fn reads_per_call_bounds_each_call() {
     channel.set_reads_per_call(1);
     client.write_all(b"ab\ncd\nef\n").unwrap();
     // Connect, then one 4-byte read: "ab\nc".
-    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Busy);
     assert_eq!(channel.framer().position(), 4);
     let debug = format!("{channel:?}");
     assert!(debug.starts_with("Channel { state: Open"), "{debug}");
-    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Busy);
     assert_eq!(channel.framer().position(), 8);
     channel.set_reads_per_call(0); // at least 1
-    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Busy);
     assert_eq!(channel.framer().position(), 9);
-    assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
     let mut reply = [0; 15];
     client.read_exact(&mut reply).unwrap();
     assert_eq!(&reply, b"OK ab\nOK cd\nOK ef\n"[..15].as_ref());
@@ -370,7 +371,7 @@ fn zero_linger_closes_at_once() {
     let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
     channel.set_linger(Duration::ZERO);
     client.write_all(b"hi\nQUIT\n").unwrap();
-    assert_eq!(channel.handle_readable().unwrap(), Status::Closed);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Closed);
     assert_eq!(channel.deadline(), None);
     drop(channel);
     let mut reply = String::new();
@@ -400,12 +401,12 @@ fn watermarks_are_the_callers() {
     let total = (format!("ECHO {LEN}\n").len() + LEN) as u64;
     let start = std::time::Instant::now();
     while channel.framer().position() < total && start.elapsed() < Duration::from_secs(20) {
-        if channel.handle_readable().unwrap() == Status::Waiting {
+        if channel.handle_ready().unwrap() == Status::Waiting {
             thread::sleep(Duration::from_millis(1));
         }
     }
     assert_eq!(channel.framer().position(), total, "reading paused");
-    assert!(channel.queued_len() > 64 * 1024);
+    assert!(channel.queued_bytes() > 64 * 1024);
     assert!(channel.wants_read());
     drop(channel);
     drop(client);
@@ -423,15 +424,15 @@ fn lingering_keeps_to_the_budget() {
     client.write_all(b"QUIT\n").unwrap();
     client.write_all(&[b'x'; 100]).unwrap();
     // One read: "QUIT\nxxx", the close, and the budget is spent.
-    assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Busy);
     assert!(channel.deadline().is_some());
     // Lingering: one read of discarded input per call.
     for _ in 0..3 {
-        assert_eq!(channel.handle_readable().unwrap(), Status::Busy);
+        assert_eq!(channel.handle_ready().unwrap(), Status::Busy);
     }
     client.shutdown(std::net::Shutdown::Write).unwrap();
     let mut calls = 0;
-    while channel.handle_readable().unwrap() != Status::Closed {
+    while channel.handle_ready().unwrap() != Status::Closed {
         calls += 1;
         assert!(
             calls < 100,
@@ -448,11 +449,11 @@ fn held_back_bytes_reach_the_handler_in_order() {
     server.set_nonblocking(true).unwrap();
     let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\r\n"));
     client.write_all(b"ab\r").unwrap();
-    assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
     assert_eq!(channel.framer().held_back(), b"\r");
     assert!(!channel.wants_write(), "nothing to write");
     client.write_all(b"x\r\n").unwrap();
-    assert_eq!(channel.handle_readable().unwrap(), Status::Waiting);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
     let mut reply = [0; 8];
     client.read_exact(&mut reply).unwrap();
     assert_eq!(&reply, b"OK ab\rx\n");
@@ -476,8 +477,8 @@ fn wants_write_follows_the_outbox() {
         request
     };
     let sending = thread::spawn(move || writer.write_all(&request).unwrap());
-    while channel.queued_len() == 0 {
-        if channel.handle_readable().unwrap() == Status::Waiting {
+    while channel.queued_bytes() == 0 {
+        if channel.handle_ready().unwrap() == Status::Waiting {
             thread::sleep(Duration::from_millis(1));
         }
     }
@@ -487,14 +488,14 @@ fn wants_write_follows_the_outbox() {
         thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()).unwrap())
     };
     while channel.deadline().is_none() {
-        if channel.handle_readable().unwrap() == Status::Waiting {
+        if channel.handle_ready().unwrap() == Status::Waiting {
             thread::sleep(Duration::from_millis(1));
         }
     }
     assert!(!channel.wants_write(), "lingering: nothing more to write");
     sending.join().unwrap();
     drop(client);
-    while channel.handle_readable().unwrap() != Status::Closed {
+    while channel.handle_ready().unwrap() != Status::Closed {
         thread::sleep(Duration::from_millis(1));
     }
     assert_eq!(draining.join().unwrap(), 8 << 20);

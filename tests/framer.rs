@@ -4,7 +4,7 @@
 
 mod support;
 
-use asynchat::{Event, FrameTooLong, Framer, Terminator, Truncated};
+use asynchat::{Event, Framer, Terminator};
 use support::framer_model::{slices, Case, Change, Ev, Term};
 use support::rng::Rng;
 
@@ -33,12 +33,9 @@ fn ev(event: Event<'_>) -> Ev {
             Ev::Data(bytes.to_vec())
         }
         Event::Terminator => Ev::Terminator,
-        Event::TooLong(FrameTooLong {
-            max_frame_len,
-            position,
-        }) => Ev::TooLong {
-            max_frame_len,
-            position,
+        Event::TooLong(too_long) => Ev::TooLong {
+            max_frame_len: too_long.max_frame_len,
+            position: too_long.position,
         },
         Event::Discarded { frame_len } => Ev::Discarded { frame_len },
         Event::End(end) => Ev::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
@@ -254,14 +251,12 @@ fn remaining_count_reads_back() {
     assert_eq!(framer.terminator(), &Terminator::Count(6));
     assert_eq!(framer.next_event(&mut input), None);
     framer.end_of_stream();
-    let truncated = Truncated {
-        frame_len: 4,
-        missing: Some(6),
-        position: 4,
+    let Some(Event::End(Err(truncated))) = framer.next_event(&mut input) else {
+        panic!("no truncated end");
     };
     assert_eq!(
-        framer.next_event(&mut input),
-        Some(Event::End(Err(truncated)))
+        (truncated.frame_len, truncated.missing, truncated.position),
+        (4, Some(6), 4)
     );
     assert_eq!(framer.next_event(&mut input), None);
     assert_eq!(
@@ -390,12 +385,8 @@ fn input_after_end_of_stream_is_the_last_of_the_stream() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"cd\r")));
     assert_eq!(
-        framer.next_event(&mut input),
-        Some(Event::End(Err(Truncated {
-            frame_len: 3,
-            missing: None,
-            position: 7
-        })))
+        framer.next_event(&mut input).map(ev),
+        Some(Ev::End(Err((3, None, 7))))
     );
     assert_eq!(framer.next_event(&mut input), None);
     assert_eq!(framer.held_back(), b"");
@@ -456,14 +447,10 @@ fn too_long_reports_once_and_resumes() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abc")));
     assert!(!framer.is_skipping());
-    let too_long = FrameTooLong {
-        max_frame_len: 3,
-        position: 7,
+    let Some(Event::TooLong(too_long)) = framer.next_event(&mut input) else {
+        panic!("no report");
     };
-    assert_eq!(
-        framer.next_event(&mut input),
-        Some(Event::TooLong(too_long))
-    );
+    assert_eq!((too_long.max_frame_len, too_long.position), (3, 7));
     assert_eq!(input, b"def\nxy\n", "the report consumes nothing");
     assert!(framer.is_skipping());
     assert_eq!(
@@ -503,11 +490,11 @@ fn limit_changed_inside_a_frame() {
     framer.set_max_frame_len(Some(2));
     let mut input: &[u8] = b"e";
     assert_eq!(
-        framer.next_event(&mut input),
-        Some(Event::TooLong(FrameTooLong {
+        framer.next_event(&mut input).map(ev),
+        Some(Ev::TooLong {
             max_frame_len: 2,
             position: 9
-        }))
+        })
     );
     framer.set_max_frame_len(None);
     assert_eq!(framer.next_event(&mut input), None);

@@ -64,7 +64,7 @@ fn capped(case: &Case, capacity: Option<u64>) -> Case {
 
 fn run<B: FrameBuffer>(case: &Case, buffer: B, lens: &[usize], fast_path: bool) -> Vec<Fr> {
     let initial = case.initial.to_terminator().unwrap();
-    let mut reader = FrameReader::<B, CAP>::with_capacity(initial, buffer);
+    let mut reader = FrameReader::<B, CAP>::with_terminator(initial, buffer);
     reader.set_max_frame_len(case.max_frame_len);
     reader.set_fast_path(fast_path);
     let mut frames = Vec::new();

@@ -10,9 +10,10 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use asynchat::channel::Status;
 use asynchat::channel::{Context, Handler};
 use asynchat::io::{write_outbox, WriteOutcome};
-use asynchat::{Channel, Status, Terminator, VecOutbox};
+use asynchat::{Channel, Terminator, VecOutbox};
 use support::glue_model::Echo;
 
 /// Serves one connection on a blocking channel; the thread returns the handler.
@@ -129,8 +130,8 @@ fn peer_that_never_reads_is_throttled() {
     let mut paused = false;
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(2) {
-        assert_ne!(channel.handle_readable().unwrap(), Status::Closed);
-        max_queued = max_queued.max(channel.queued_len());
+        assert_ne!(channel.handle_ready().unwrap(), Status::Closed);
+        max_queued = max_queued.max(channel.queued_bytes());
         paused |= !channel.wants_read();
         thread::sleep(Duration::from_millis(5));
     }
@@ -174,7 +175,7 @@ fn write_errors_lose_nothing() {
     let mut writer = Failing(3, Vec::new());
     let error = write_outbox(&mut writer, &mut outbox).unwrap_err();
     assert_eq!(error.kind(), io::ErrorKind::BrokenPipe);
-    assert_eq!(outbox.queued_len(), 8);
+    assert_eq!(outbox.queued_bytes(), 8);
     let mut rest = Vec::new();
     assert_eq!(
         write_outbox(&mut rest, &mut outbox).unwrap(),

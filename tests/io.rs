@@ -83,7 +83,7 @@ fn write_outbox_outcomes() {
         write_outbox(&mut script, &mut outbox).unwrap(),
         WriteOutcome::WouldBlock
     );
-    assert_eq!(outbox.queued_len(), 3);
+    assert_eq!(outbox.queued_bytes(), 3);
     let mut script = Script(vec![Ok(0)]);
     let error = write_outbox(&mut script, &mut outbox).unwrap_err();
     assert_eq!(error.kind(), io::ErrorKind::WriteZero);
@@ -92,7 +92,7 @@ fn write_outbox_outcomes() {
         write_outbox(&mut script, &mut outbox).unwrap_err().kind(),
         io::ErrorKind::BrokenPipe
     );
-    assert_eq!(outbox.queued_len(), 3, "nothing lost");
+    assert_eq!(outbox.queued_bytes(), 3, "nothing lost");
     let mut sink = Vec::new();
     assert_eq!(
         write_outbox(&mut sink, &mut outbox).unwrap(),

@@ -22,7 +22,7 @@ fn drain<S: asynchat::Storage>(
                 wire.extend_from_slice(&chunk[..n]);
                 outbox.advance(n).unwrap();
             }
-            Next::Wait => return (wire, chunks, false),
+            Next::Idle => return (wire, chunks, false),
             Next::Close => return (wire, chunks, true),
         }
     }
@@ -36,7 +36,7 @@ fn chunks_respect_the_maximum_without_splitting_up_front() {
     outbox.set_max_chunk_len(4);
     outbox.push(&big).unwrap();
     outbox.push(b"ab").unwrap();
-    assert_eq!(outbox.len(), 2, "one item per push");
+    assert_eq!(outbox.queued_items(), 2, "one item per push");
     let (wire, chunks, closed) = drain(&mut outbox, &[usize::MAX]);
     assert_eq!(chunks, [4, 4, 2, 2]);
     assert_eq!(wire.len(), 12);
@@ -68,11 +68,11 @@ fn partial_writes_of_every_size_including_zero() {
 fn zero_advance_and_repeated_chunk_return_the_same_bytes() {
     let mut outbox = FixedOutbox::<2>::new();
     outbox.push(b"hello").unwrap();
-    assert_eq!(outbox.chunk(), Next::Write(b"hello"));
+    assert_eq!(outbox.chunk(), Next::Write(&b"hello"[..]));
     outbox.advance(0).unwrap();
-    assert_eq!(outbox.chunk(), Next::Write(b"hello"));
+    assert_eq!(outbox.chunk(), Next::Write(&b"hello"[..]));
     outbox.advance(2).unwrap();
-    assert_eq!(outbox.chunk(), Next::Write(b"llo"));
+    assert_eq!(outbox.chunk(), Next::Write(&b"llo"[..]));
     let error = outbox.advance(4).unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -80,26 +80,26 @@ fn zero_advance_and_repeated_chunk_return_the_same_bytes() {
     );
     assert_eq!(
         outbox.chunk(),
-        Next::Write(b"llo"),
+        Next::Write(&b"llo"[..]),
         "a refused advance changes nothing"
     );
     outbox.advance(3).unwrap();
-    assert_eq!(outbox.chunk(), Next::Wait);
+    assert_eq!(outbox.chunk(), Next::Idle);
     assert_eq!(outbox.advance(1).unwrap_err().offered, 0);
 }
 
 #[test]
 fn close_comes_after_the_last_byte_and_refuses_later_pushes() {
     let mut outbox = FixedOutbox::<2>::new();
-    assert_eq!(outbox.chunk(), Next::Wait);
+    assert_eq!(outbox.chunk(), Next::Idle);
     outbox.push(b"bye").unwrap();
     outbox.close_when_done();
     assert!(
         matches!(outbox.push(b"late"), Err(PushError::Closed(buf)) if buf.as_bytes() == b"late")
     );
-    assert_eq!(outbox.chunk(), Next::Write(b"bye"));
+    assert_eq!(outbox.chunk(), Next::Write(&b"bye"[..]));
     outbox.advance(2).unwrap();
-    assert_eq!(outbox.chunk(), Next::Write(b"e"));
+    assert_eq!(outbox.chunk(), Next::Write(&b"e"[..]));
     outbox.advance(1).unwrap();
     assert_eq!(outbox.chunk(), Next::Close);
     assert_eq!(outbox.chunk(), Next::Close);
@@ -131,10 +131,10 @@ fn clear_drops_everything_and_reports_a_pending_close() {
     outbox.push(b"abc").unwrap();
     outbox.close_when_done();
     assert!(outbox.clear());
-    assert_eq!(outbox.queued_len(), 0);
-    assert_eq!(outbox.chunk(), Next::Wait);
+    assert_eq!(outbox.queued_bytes(), 0);
+    assert_eq!(outbox.chunk(), Next::Idle);
     outbox.push(b"again").unwrap();
-    assert_eq!(outbox.chunk(), Next::Write(b"again"));
+    assert_eq!(outbox.chunk(), Next::Write(&b"again"[..]));
 }
 
 #[test]
@@ -165,9 +165,9 @@ fn producers_are_polled_lazily_in_order() {
         let mut outbox = FixedOutbox::<4>::new();
         outbox.push(b"head").unwrap();
         outbox.push_producer_ref(&mut never).unwrap();
-        assert_eq!(outbox.chunk(), Next::Write(b"head"));
+        assert_eq!(outbox.chunk(), Next::Write(&b"head"[..]));
         outbox.advance(3).unwrap();
-        assert_eq!(outbox.chunk(), Next::Write(b"d"));
+        assert_eq!(outbox.chunk(), Next::Write(&b"d"[..]));
     }
     assert_eq!(never.polls, 0, "polled before reaching the head");
 }
@@ -203,7 +203,7 @@ fn backpressure_has_hysteresis() {
     let _ = outbox.chunk();
     outbox.advance(50).unwrap();
     assert!(!outbox.should_pause_reading(), "50 <= 50");
-    assert_eq!(outbox.queued_len(), 50);
+    assert_eq!(outbox.queued_bytes(), 50);
 }
 
 #[test]
@@ -244,31 +244,33 @@ fn vectored_fill_gathers_small_pushes() {
     let mut slices = [IoSlice::new(&[]); 8];
     let filled = outbox.chunks_vectored(&mut slices);
     // Buffers up to the producer, which is not at the head yet.
-    assert_eq!(filled, 2);
+    assert_eq!(filled, Next::Write(2));
     assert_eq!((&*slices[0], &*slices[1]), (&b"ab"[..], &b"cd"[..]));
     outbox.advance(3).unwrap();
     let mut slices = [IoSlice::new(&[]); 8];
     let filled = outbox.chunks_vectored(&mut slices);
-    assert_eq!((filled, &*slices[0]), (1, &b"d"[..]));
+    assert_eq!((filled, &*slices[0]), (Next::Write(1), &b"d"[..]));
     outbox.advance(1).unwrap();
     // The producer at the head contributes its chunk, and nothing after it.
     let mut slices = [IoSlice::new(&[]); 8];
     let filled = outbox.chunks_vectored(&mut slices);
-    assert_eq!((filled, &*slices[0]), (1, &b"PPP"[..]));
+    assert_eq!((filled, &*slices[0]), (Next::Write(1), &b"PPP"[..]));
     outbox.advance(3).unwrap();
     let mut slices = [IoSlice::new(&[]); 8];
     let filled = outbox.chunks_vectored(&mut slices);
-    assert_eq!((filled, &*slices[0]), (1, &b"P"[..]));
+    assert_eq!((filled, &*slices[0]), (Next::Write(1), &b"P"[..]));
     outbox.advance(1).unwrap();
     let mut slices = [IoSlice::new(&[]); 8];
     let filled = outbox.chunks_vectored(&mut slices[..1]);
-    assert_eq!((filled, &*slices[0]), (1, &b"ef"[..]));
+    assert_eq!((filled, &*slices[0]), (Next::Write(1), &b"ef"[..]));
     outbox.advance(0).unwrap();
     // The maximum caps the total.
     outbox.push(&DATA).unwrap();
     outbox.push(&DATA).unwrap();
     let mut slices = [IoSlice::new(&[]); 8];
-    let filled = outbox.chunks_vectored(&mut slices);
+    let Next::Write(filled) = outbox.chunks_vectored(&mut slices) else {
+        panic!("nothing to write");
+    };
     let lens: Vec<usize> = slices[..filled].iter().map(|s| s.len()).collect();
     assert_eq!(lens, [2, 8]);
 }
@@ -319,4 +321,69 @@ fn random_operations_against_the_model() {
         #[cfg(feature = "alloc")]
         check::<asynchat::Growable>(&ops, None);
     }
+}
+
+/// A producer is polled once per chunk handed out, and a finished one once more;
+/// the outbox never asks twice to learn what it already knows.
+#[test]
+fn producer_is_asked_once_per_chunk() {
+    struct Counted<'p> {
+        inner: SimpleProducer<&'p [u8]>,
+        polls: usize,
+    }
+    impl Producer for Counted<'_> {
+        fn chunk(&mut self) -> Produced<'_> {
+            self.polls += 1;
+            self.inner.chunk()
+        }
+        fn advance(&mut self, n: usize) {
+            self.inner.advance(n);
+        }
+    }
+    let mut producer = Counted {
+        inner: SimpleProducer::new(&b"abcdef"[..], 2),
+        polls: 0,
+    };
+    {
+        let mut outbox = FixedOutbox::<2>::new();
+        outbox.push_producer_ref(&mut producer).unwrap();
+        outbox.push(b"!").unwrap();
+        outbox.close_when_done();
+        let mut wire = Vec::new();
+        loop {
+            match outbox.chunk() {
+                Next::Write(chunk) => {
+                    wire.extend_from_slice(chunk);
+                    let n = chunk.len();
+                    outbox.advance(n).unwrap();
+                }
+                Next::Idle => panic!("idle with everything queued"),
+                Next::Close => break,
+            }
+        }
+        assert_eq!(wire, b"abcdef!");
+    }
+    // Three chunks, then one poll that says "done".
+    assert_eq!(producer.polls, 4);
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn vectored_says_idle_and_close_as_chunk_does() {
+    use std::io::IoSlice;
+    let mut later = IterProducer::new([&b"x"[..]].into_iter());
+    let mut outbox = FixedOutbox::<4>::new();
+    let mut slices = [IoSlice::new(&[]); 4];
+    assert_eq!(outbox.chunks_vectored(&mut slices), Next::Idle);
+    outbox.push_producer_ref(&mut later).unwrap();
+    outbox.close_when_done();
+    let mut slices = [IoSlice::new(&[]); 4];
+    assert_eq!(outbox.chunks_vectored(&mut slices), Next::Write(1));
+    outbox.advance(1).unwrap();
+    // The producer is done: found out, dropped, and the close is due.
+    let mut slices = [IoSlice::new(&[]); 4];
+    assert_eq!(outbox.chunks_vectored(&mut slices), Next::Close);
+    assert!(outbox.is_empty());
+    assert_eq!(outbox.queued_items(), 0);
+    assert_eq!(outbox.queued_producers(), 0);
 }

@@ -8,8 +8,9 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use asynchat::channel::Status;
 use asynchat::channel::{Handler, Transport};
-use asynchat::{Channel, Status, Terminator};
+use asynchat::{Channel, Terminator};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
@@ -126,7 +127,7 @@ pub fn serve<H: Handler>(
             };
             connection.last_active = now;
             stats.calls.fetch_add(1, Ordering::Relaxed);
-            match connection.channel.handle_readable() {
+            match connection.channel.handle_ready() {
                 Ok(Status::Waiting) => {}
                 Ok(Status::Busy) => busy.push_back(token),
                 // Closed by the handler or the peer, or an I/O error: drop it.
@@ -145,7 +146,7 @@ pub fn serve<H: Handler>(
                     let token = Token(next_token);
                     next_token += 1;
                     stats.served.fetch_add(1, Ordering::Relaxed);
-                    let mut channel = Channel::new(Conn(stream), new_handler(), terminator.clone());
+                    let mut channel = Channel::new(Conn(stream), new_handler(), terminator);
                     channel.set_watermarks(config.watermarks.0, config.watermarks.1);
                     poll.registry().register(
                         &mut channel.stream_mut().0,

@@ -193,7 +193,7 @@ impl Case {
             .initial
             .to_terminator()
             .expect("initial terminator must be valid");
-        let mut framer = Framer::<CAP>::with_capacity(initial);
+        let mut framer = Framer::<CAP>::with_terminator(initial);
         framer.set_max_frame_len(self.max_frame_len);
         framer.set_fast_path(drive.fast_path);
         let mut events = Vec::new();

@@ -4,9 +4,10 @@
 
 use std::io::{self, Read, Write};
 
+use asynchat::channel::Status;
 use asynchat::channel::{Context, Handler};
 use asynchat::channel::{Transport, DEFAULT_MAX_FRAME_LEN};
-use asynchat::{Channel, Status, Terminator};
+use asynchat::{Channel, Terminator};
 
 /// What one read or write call does.
 #[derive(Clone, Copy, Debug)]
@@ -150,7 +151,7 @@ pub fn check(messages: &[Vec<u8>], reads: &[IoStep], writes: &[IoStep]) {
     let budget = 100_000;
     let mut closed = false;
     for _ in 0..budget {
-        if channel.handle_readable().unwrap() == Status::Closed {
+        if channel.handle_ready().unwrap() == Status::Closed {
             closed = true;
             break;
         }

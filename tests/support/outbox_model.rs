@@ -2,6 +2,7 @@
 //! sequence of pushes, producer outputs and partial writes. Shared by `tests/` and
 //! the fuzz target (which includes this file by path).
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use asynchat::{Next, Outbox, Produced, Producer, PushError, Storage};
@@ -12,6 +13,16 @@ use asynchat::{Next, Outbox, Produced, Producer, PushError, Storage};
 pub enum Step {
     Chunk(Vec<u8>),
     NotYet,
+}
+
+std::thread_local! {
+    /// Polls of every `Scripted` producer on this thread: the outbox holds the
+    /// producers, so the count cannot live in them.
+    static POLLS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn polls() -> usize {
+    POLLS.with(Cell::get)
 }
 
 /// A producer that follows a script and records when it is polled.
@@ -48,6 +59,7 @@ impl Scripted {
 impl Producer for Scripted {
     fn chunk(&mut self) -> Produced<'_> {
         self.polls += 1;
+        POLLS.with(|polls| polls.set(polls.get() + 1));
         loop {
             match self.steps.front() {
                 None => return Produced::Done,
@@ -200,6 +212,8 @@ pub fn check<S: Storage>(ops: &[Op], capacity: Option<usize>) -> Vec<u8> {
 
     for op in ops {
         let full = capacity.is_some_and(|c| model.len() >= c);
+        let polls_before = polls();
+        let producers_before = outbox.queued_producers();
         match op {
             Op::PushBorrowed(_) | Op::PushOwned(_) => {
                 let bytes = match op {
@@ -261,7 +275,7 @@ pub fn check<S: Storage>(ops: &[Op], capacity: Option<usize>) -> Vec<u8> {
                     take(&mut model, &scripts, &mut progress, w, &mut expected);
                     outbox.advance(w).unwrap();
                 }
-                Next::Wait => {
+                Next::Idle => {
                     settle(&mut model, &scripts, &progress, outbox.queued_producers());
                     assert!(
                         model.is_empty() || matches!(model.front(), Some(Pending::Producer(_))),
@@ -286,7 +300,11 @@ pub fn check<S: Storage>(ops: &[Op], capacity: Option<usize>) -> Vec<u8> {
             #[cfg(feature = "std")]
             Op::WriteVectored { n, slots } => {
                 let mut slices = vec![std::io::IoSlice::new(&[]); *slots as usize];
-                let filled = outbox.chunks_vectored(&mut slices);
+                let next = outbox.chunks_vectored(&mut slices);
+                let filled = match next {
+                    Next::Write(filled) => filled,
+                    Next::Idle | Next::Close => 0,
+                };
                 let joined: Vec<u8> = slices[..filled]
                     .iter()
                     .flat_map(|s| s.iter().copied())
@@ -297,8 +315,14 @@ pub fn check<S: Storage>(ops: &[Op], capacity: Option<usize>) -> Vec<u8> {
                     "empty slice filled"
                 );
                 if *slots > 0 && joined.is_empty() {
+                    settle(&mut model, &scripts, &progress, outbox.queued_producers());
                     assert!(
                         model.is_empty() || matches!(model.front(), Some(Pending::Producer(_)))
+                    );
+                    assert_eq!(
+                        next == Next::Close,
+                        closing && model.is_empty(),
+                        "close said early, or not said when due"
                     );
                 }
                 let w = (*n as usize).min(joined.len());
@@ -325,6 +349,14 @@ pub fn check<S: Storage>(ops: &[Op], capacity: Option<usize>) -> Vec<u8> {
             }
         }
         settle(&mut model, &scripts, &progress, outbox.queued_producers());
+        // A producer is asked once per chunk: an operation polls each producer it
+        // finds finished once, and at most one more.
+        let finished = producers_before.saturating_sub(outbox.queued_producers());
+        assert!(
+            polls() - polls_before <= finished + 1,
+            "{op:?} polled producers {} times and finished {finished}",
+            polls() - polls_before
+        );
         assert_eq!(written, expected, "bytes out differ from bytes in");
         let queued: usize = model
             .iter()
@@ -333,7 +365,7 @@ pub fn check<S: Storage>(ops: &[Op], capacity: Option<usize>) -> Vec<u8> {
                 Pending::Producer(_) => 0,
             })
             .sum();
-        assert_eq!(outbox.queued_len(), queued);
+        assert_eq!(outbox.queued_bytes(), queued);
     }
     written
 }
