@@ -132,6 +132,14 @@ mod arbitrary;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod channel;
+#[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
+mod embedded_error;
+#[cfg(feature = "embedded-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "embedded-io")))]
+pub mod embedded_io;
+#[cfg(feature = "embedded-io-async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "embedded-io-async")))]
+pub mod embedded_io_async;
 mod error;
 #[cfg(feature = "std")]
 mod frame_handler;
@@ -139,14 +147,26 @@ mod framer;
 mod frames;
 #[cfg(feature = "std")]
 mod handler;
+#[cfg(any(
+    test,
+    feature = "tokio",
+    feature = "embedded-io",
+    feature = "embedded-io-async"
+))]
+mod in_place;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod io;
 mod outbox;
 mod producer;
+#[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
+mod read_buffer;
 mod search;
 mod storage;
 mod terminator;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio;
 #[cfg(feature = "std")]
 mod transport;
 
@@ -155,7 +175,7 @@ pub use channel::{Channel, Context, Handler, Transport};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
 pub use framer::{Event, Framer};
 pub use frames::{Frame, FrameBuffer, FrameReader, SliceBuffer};
-pub use outbox::{FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
+pub use outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
 pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
 #[cfg(feature = "alloc")]
 pub use storage::Growable;

@@ -29,6 +29,11 @@ pub enum Outgoing<'a> {
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
     Boxed(Box<[u8]>),
+    /// Shared bytes, such as a frame split off a tokio read buffer: pushed without a
+    /// copy.
+    #[cfg(feature = "bytes")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
+    Bytes(bytes::Bytes),
 }
 
 impl Outgoing<'_> {
@@ -40,6 +45,8 @@ impl Outgoing<'_> {
             Outgoing::Vec(bytes) => bytes,
             #[cfg(feature = "alloc")]
             Outgoing::Boxed(bytes) => bytes,
+            #[cfg(feature = "bytes")]
+            Outgoing::Bytes(bytes) => bytes,
         }
     }
 }
@@ -73,6 +80,21 @@ impl From<Vec<u8>> for Outgoing<'_> {
 impl From<Box<[u8]>> for Outgoing<'_> {
     fn from(bytes: Box<[u8]>) -> Self {
         Outgoing::Boxed(bytes)
+    }
+}
+
+#[cfg(feature = "bytes")]
+impl From<bytes::Bytes> for Outgoing<'_> {
+    fn from(bytes: bytes::Bytes) -> Self {
+        Outgoing::Bytes(bytes)
+    }
+}
+
+/// Frozen, without a copy.
+#[cfg(feature = "bytes")]
+impl From<bytes::BytesMut> for Outgoing<'_> {
+    fn from(bytes: bytes::BytesMut) -> Self {
+        Outgoing::Bytes(bytes.freeze())
     }
 }
 
@@ -111,6 +133,18 @@ pub enum Next<T> {
     Idle,
     /// Everything queued before [`Outbox::close_when_done`] is written: close the
     /// connection.
+    Close,
+}
+
+/// Where a loop that writes an outbox out stopped, when it wrote all it could (the
+/// async and `embedded-io` drains; `io::write_outbox` can also stop at
+/// `WouldBlock`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Drained {
+    /// Nothing to write now ([`Next::Idle`]): push more, or wait for a producer.
+    Idle,
+    /// Everything before [`Outbox::close_when_done`] is written: close the
+    /// connection ([`Next::Close`]).
     Close,
 }
 

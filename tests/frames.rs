@@ -5,62 +5,9 @@
 mod support;
 
 use asynchat::{Frame, FrameBuffer, FrameReader, SliceBuffer, Terminator};
-use support::framer_model::{slices, Case, Change, Ev, Term, CAP};
+use support::framer_model::{slices, Case, Term, CAP};
+use support::frames_model::{capped, change_at, gather, random_case, terms, Fr};
 use support::rng::Rng;
-
-/// A frame after gathering: what the reader must hand out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Fr {
-    Whole(Vec<u8>),
-    TooLong { max_frame_len: u64, position: u64 },
-    Discarded { frame_len: u64 },
-    End(Result<(), (u64, Option<u64>, u64)>),
-}
-
-/// The reference's events gathered into frames.
-fn gather(events: Vec<Ev>) -> Vec<Fr> {
-    let mut frames = Vec::new();
-    let mut frame = Vec::new();
-    for event in events {
-        match event {
-            Ev::Data(data) => frame.extend_from_slice(&data),
-            Ev::Terminator => frames.push(Fr::Whole(std::mem::take(&mut frame))),
-            Ev::TooLong {
-                max_frame_len,
-                position,
-            } => {
-                frame.clear();
-                frames.push(Fr::TooLong {
-                    max_frame_len,
-                    position,
-                });
-            }
-            Ev::Discarded { frame_len } => frames.push(Fr::Discarded { frame_len }),
-            Ev::End(end) => frames.push(Fr::End(end)),
-        }
-    }
-    frames
-}
-
-/// The case with every limit capped at `capacity`, as the reader caps them.
-fn capped(case: &Case, capacity: Option<u64>) -> Case {
-    let cap = |max: Option<u64>| match (max, capacity) {
-        (Some(max), Some(c)) => Some(max.min(c)),
-        (max, c) => max.or(c),
-    };
-    Case {
-        max_frame_len: cap(case.max_frame_len),
-        program: case
-            .program
-            .iter()
-            .map(|change| Change {
-                term: change.term.clone(),
-                max_frame_len: change.max_frame_len.map(cap),
-            })
-            .collect(),
-        ..case.clone()
-    }
-}
 
 fn run<B: FrameBuffer>(case: &Case, buffer: B, lens: &[usize], fast_path: bool) -> Vec<Fr> {
     let initial = case.initial.to_terminator().unwrap();
@@ -88,8 +35,7 @@ fn run<B: FrameBuffer>(case: &Case, buffer: B, lens: &[usize], fast_path: bool) 
             });
             if frame_end {
                 // As the model: the k-th frame end applies program[k].
-                if !case.program.is_empty() && ends < support::framer_model::MAX_CHANGES {
-                    let change = &case.program[ends % case.program.len()];
+                if let Some(change) = change_at(case, ends) {
                     if let Some(next) = change.term.as_ref().and_then(Term::to_terminator) {
                         reader.set_terminator(next);
                     }
@@ -123,36 +69,13 @@ fn check(case: &Case, lens: &[usize]) {
     }
 }
 
-fn terms() -> Vec<Term> {
-    [&b"\n"[..], b"\r\n", b"aa", b"\r\n.\r\n"]
-        .iter()
-        .map(|t| Term::Bytes(t.to_vec()))
-        .chain([Term::Count(0), Term::Count(3), Term::None])
-        .collect()
-}
-
 #[test]
 fn frames_equal_the_gathered_reference_at_every_split() {
     let mut rng = Rng::new(0xf4a3e5);
     let terms = terms();
     let rounds = if cfg!(miri) { 10 } else { 2000 };
     for _ in 0..rounds {
-        let input: Vec<u8> = (0..rng.below(40))
-            .map(|_| b"ab\r\n.x"[rng.below(6)])
-            .collect();
-        let program = (0..rng.below(3))
-            .map(|_| Change {
-                term: (rng.below(3) > 0).then(|| terms[rng.below(terms.len())].clone()),
-                max_frame_len: (rng.below(3) == 0)
-                    .then(|| (rng.below(2) == 0).then(|| rng.below(8) as u64)),
-            })
-            .collect();
-        let case = Case {
-            input,
-            initial: terms[rng.below(terms.len())].clone(),
-            max_frame_len: (rng.below(2) == 0).then(|| rng.below(10) as u64),
-            program,
-        };
+        let case = random_case(&mut rng, &terms);
         check(&case, &[1]);
         check(&case, &[]);
         check(&case, &[rng.below(7), 1 + rng.below(7)]);

@@ -2,6 +2,7 @@
 #[cfg(feature = "std")]
 pub mod example_server;
 pub mod framer_model;
+pub mod frames_model;
 #[cfg(feature = "std")]
 pub mod glue_model;
 pub mod outbox_model;

@@ -1,0 +1,141 @@
+//! The echo server on tokio: one task per connection on the multi-threaded runtime,
+//! frames from [`FrameCodec`] through `FramedRead`, replies through an [`Outbox`].
+//!
+//! The protocol is the mio echo server's (`examples/echo_server_mio.rs`): any number
+//! of `ECHO <len>\n<len bytes>` requests, each echoed back; `QUIT\n` closes when the
+//! replies are sent; a line over [`MAX_LINE_LEN`] bytes gets `ERROR line too long`,
+//! an `ECHO` length over [`MAX_ECHO_LEN`] or not a number `ERROR bad length`, any
+//! other line `ERROR unknown command`, and the connection goes on. Echoed messages
+//! go back as the very bytes split off the read buffer: no copy on the way through.
+//! A connection idle for [`IDLE`] is closed.
+//!
+//! usage: `cargo run --example tokio_echo --features tokio -- [PORT]` (port 0, the
+//! default, picks a free port; it prints `listening on <address>`).
+//!
+//! [`Outbox`]: asynchat::Outbox
+
+use std::io;
+use std::time::Duration;
+
+use asynchat::tokio::{write_outbox, Frame, FrameCodec};
+use asynchat::{Terminator, VecOutbox};
+use futures_util::{FutureExt, StreamExt};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::codec::FramedRead;
+
+/// The longest command line, in bytes.
+pub const MAX_LINE_LEN: u64 = 1024;
+/// The longest message an `ECHO` may announce: 1 MiB.
+pub const MAX_ECHO_LEN: u64 = 1 << 20;
+/// How long a connection may send nothing while it owes no reply.
+pub const IDLE: Duration = Duration::from_secs(30);
+
+/// Accepts connections forever, each served by its own task.
+pub async fn serve(listener: TcpListener) -> io::Result<()> {
+    loop {
+        let (stream, _) = listener.accept().await?;
+        tokio::spawn(async move {
+            // A peer that resets or truncates its last request ends its own
+            // connection; the server goes on.
+            let _ = echo(stream).await;
+        });
+    }
+}
+
+/// Reads lines again, with the line limit.
+fn read_lines(codec: &mut FrameCodec) {
+    codec.set_terminator(Terminator::literal(b"\n"));
+    codec.set_max_frame_len(Some(MAX_LINE_LEN));
+}
+
+/// Serves one connection until `QUIT`, the end of its stream, or [`IDLE`].
+///
+/// # Errors
+///
+/// I/O errors, and `UnexpectedEof` when the peer closes inside a request.
+pub async fn echo(stream: TcpStream) -> io::Result<()> {
+    let (reader, mut writer) = stream.into_split();
+    let mut frames = FramedRead::new(reader, FrameCodec::new(Terminator::literal(b"\n")));
+    read_lines(frames.decoder_mut());
+    let mut outbox = VecOutbox::new();
+    let mut in_message = false;
+    loop {
+        let frame = match frames.next().now_or_never() {
+            Some(frame) => frame,
+            None => {
+                // Nothing more buffered: send the replies, then wait for the peer.
+                write_outbox(&mut writer, &mut outbox).await?;
+                match tokio::time::timeout(IDLE, frames.next()).await {
+                    Ok(frame) => frame,
+                    Err(_idle) => break,
+                }
+            }
+        };
+        let Some(frame) = frame else { break };
+        match frame? {
+            Frame::Whole(message) if in_message => {
+                // Not closing: nothing refuses the push.
+                let _ = outbox.push(message);
+                in_message = false;
+                read_lines(frames.decoder_mut());
+            }
+            Frame::Whole(line) if line == "QUIT" => {
+                outbox.close_when_done();
+                break;
+            }
+            Frame::Whole(line) => match line.strip_prefix(b"ECHO ") {
+                None => {
+                    let _ = outbox.push(&b"ERROR unknown command\n"[..]);
+                }
+                Some(len) => match std::str::from_utf8(len)
+                    .ok()
+                    .and_then(|len| len.parse().ok())
+                {
+                    Some(len) if len <= MAX_ECHO_LEN => {
+                        in_message = true;
+                        let codec = frames.decoder_mut();
+                        codec.set_terminator(Terminator::Count(len));
+                        codec.set_max_frame_len(Some(len));
+                    }
+                    _ => {
+                        let _ = outbox.push(&b"ERROR bad length\n"[..]);
+                    }
+                },
+            },
+            Frame::TooLong(_) => {}
+            Frame::Discarded { .. } => {
+                let _ = outbox.push(&b"ERROR line too long\n"[..]);
+                read_lines(frames.decoder_mut());
+            }
+        }
+    }
+    // Every request read so far is answered before the connection closes.
+    write_outbox(&mut writer, &mut outbox).await?;
+    writer.shutdown().await
+}
+
+#[allow(dead_code)] // Unused when a test includes this file as a module.
+fn main() {
+    let port = match std::env::args().nth(1).map(|port| port.parse::<u16>()) {
+        None => 0,
+        Some(Ok(port)) => port,
+        Some(Err(_)) => {
+            eprintln!("usage: tokio_echo [PORT]");
+            std::process::exit(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let result = runtime.block_on(async {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        println!("listening on {}", listener.local_addr()?);
+        serve(listener).await
+    });
+    if let Err(error) = result {
+        eprintln!("tokio_echo: {error}");
+        std::process::exit(1);
+    }
+}

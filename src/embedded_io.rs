@@ -1,0 +1,124 @@
+//! `embedded-io` glue (feature `embedded-io`): whole frames read from an
+//! [`embedded_io::Read`] into a caller's buffer, and an [`Outbox`] written to an
+//! [`embedded_io::Write`]. `no_std`, no allocation.
+//!
+//! # Example
+//!
+//! Lines from a UART that delivers a byte at a time (here a slice, which implements
+//! `Read`), in a 32-byte buffer:
+//!
+//! ```
+//! use asynchat::embedded_io::FramedReader;
+//! use asynchat::{Frame, Terminator};
+//!
+//! let mut uart: &[u8] = b"AT\r\nAT+GMR\r\n";
+//! let mut buf = [0; 32];
+//! let mut lines = FramedReader::<_, 2>::new(&mut uart, Terminator::literal(b"\r\n"), &mut buf);
+//! assert_eq!(lines.next_frame()?, Frame::Whole(b"AT"));
+//! assert_eq!(lines.next_frame()?, Frame::Whole(b"AT+GMR"));
+//! assert_eq!(lines.next_frame()?, Frame::End(Ok(())));
+//! # Ok::<(), asynchat::embedded_io::ReadError<core::convert::Infallible>>(())
+//! ```
+
+use ::embedded_io::{Error as _, ErrorKind, Read, Write};
+
+pub use crate::embedded_error::{BufferFull, ReadError, WriteError};
+use crate::framer::Framer;
+use crate::frames::Frame;
+use crate::outbox::{Drained, Next, Outbox};
+use crate::read_buffer::ReadBuffer;
+use crate::storage::Storage;
+use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+
+/// Whole frames from a reader, read into a caller's buffer: each frame is a slice of
+/// the buffer (no copy), the terminator and the limit may change after every frame,
+/// and a frame over the limit is reported and skipped without being buffered.
+///
+/// The limit is at most the buffer's length less `N` (the terminator capacity), so
+/// that a read always has room; keep `N` small on small buffers
+/// (`FramedReader::<_, 2>` for `\r\n`).
+#[derive(Debug)]
+pub struct FramedReader<'b, R, const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
+    reader: R,
+    buffer: ReadBuffer<'b, N>,
+}
+
+impl<'b, R: Read, const N: usize> FramedReader<'b, R, N> {
+    /// Frames what `reader` delivers, reading into `buf`, with the largest limit the
+    /// buffer allows.
+    pub fn new(reader: R, terminator: Terminator<N>, buf: &'b mut [u8]) -> Self {
+        FramedReader {
+            reader,
+            buffer: ReadBuffer::new(terminator, buf),
+        }
+    }
+
+    /// The next frame, reading as needed (blocking in the reader). At the end of the
+    /// stream (a read of 0), what completes comes out, then [`Frame::End`], which
+    /// later calls repeat.
+    ///
+    /// # Errors
+    ///
+    /// [`ReadError::Read`] when the reader fails other than with `Interrupted`
+    /// (retried); the frame in progress is kept, so a later call may go on.
+    /// [`ReadError::BufferFull`] when the buffer is not longer than `N`.
+    pub fn next_frame(&mut self) -> Result<Frame<'_>, ReadError<R::Error>> {
+        let found = loop {
+            if let Some(found) = self.buffer.found() {
+                break found;
+            }
+            let room = self.buffer.room().map_err(ReadError::BufferFull)?;
+            match self.reader.read(room) {
+                Ok(n) => self.buffer.filled(n),
+                Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                Err(error) => return Err(ReadError::Read(error)),
+            }
+        };
+        Ok(self.buffer.frame(found))
+    }
+
+    /// As [`Framer::set_terminator`]: call it when a frame came out.
+    pub fn set_terminator(&mut self, terminator: Terminator<N>) {
+        self.buffer.set_terminator(terminator);
+    }
+
+    /// As [`Framer::set_max_frame_len`], capped at the buffer's length less `N`.
+    pub fn set_max_frame_len(&mut self, max_frame_len: Option<u64>) {
+        self.buffer.set_max_frame_len(max_frame_len);
+    }
+
+    /// The framer inside, for the terminator, the limit in force and the position.
+    pub fn framer(&self) -> &Framer<N> {
+        self.buffer.framer()
+    }
+
+    /// The reader.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.reader
+    }
+}
+
+/// Writes the outbox out (blocking in the writer) until it has nothing to write now
+/// or says to close. Does not flush the writer.
+///
+/// # Errors
+///
+/// See [`WriteError`]; bytes not written stay queued.
+pub fn write_outbox<W: Write, S: Storage>(
+    writer: &mut W,
+    outbox: &mut Outbox<'_, S>,
+) -> Result<Drained, WriteError<W::Error>> {
+    loop {
+        let written = match outbox.chunk() {
+            Next::Write(chunk) => writer.write(chunk),
+            Next::Idle => return Ok(Drained::Idle),
+            Next::Close => return Ok(Drained::Close),
+        };
+        match written {
+            Ok(0) => return Err(WriteError::WriteZero),
+            Ok(n) => outbox.advance(n).map_err(WriteError::Advance)?,
+            Err(error) if error.kind() == ErrorKind::Interrupted => {}
+            Err(error) => return Err(WriteError::Write(error)),
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Whole frames: the reference framer's events gathered per frame, what every
+//! whole-frame adapter (`FrameReader`, the tokio codec, the embedded readers) must
+//! hand out, and random cases to check them with.
+
+use super::framer_model::{Case, Change, Ev, Term, MAX_CHANGES};
+use super::rng::Rng;
+
+/// A frame after gathering: what the reader must hand out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fr {
+    Whole(Vec<u8>),
+    TooLong { max_frame_len: u64, position: u64 },
+    Discarded { frame_len: u64 },
+    End(Result<(), (u64, Option<u64>, u64)>),
+}
+
+/// The reference's events gathered into frames.
+pub fn gather(events: Vec<Ev>) -> Vec<Fr> {
+    let mut frames = Vec::new();
+    let mut frame = Vec::new();
+    for event in events {
+        match event {
+            Ev::Data(data) => frame.extend_from_slice(&data),
+            Ev::Terminator => frames.push(Fr::Whole(std::mem::take(&mut frame))),
+            Ev::TooLong {
+                max_frame_len,
+                position,
+            } => {
+                frame.clear();
+                frames.push(Fr::TooLong {
+                    max_frame_len,
+                    position,
+                });
+            }
+            Ev::Discarded { frame_len } => frames.push(Fr::Discarded { frame_len }),
+            Ev::End(end) => frames.push(Fr::End(end)),
+        }
+    }
+    frames
+}
+
+/// The case with every limit capped at `capacity`, as the reader caps them.
+pub fn capped(case: &Case, capacity: Option<u64>) -> Case {
+    let cap = |max: Option<u64>| match (max, capacity) {
+        (Some(max), Some(c)) => Some(max.min(c)),
+        (max, c) => max.or(c),
+    };
+    Case {
+        max_frame_len: cap(case.max_frame_len),
+        program: case
+            .program
+            .iter()
+            .map(|change| Change {
+                term: change.term.clone(),
+                max_frame_len: change.max_frame_len.map(cap),
+            })
+            .collect(),
+        ..case.clone()
+    }
+}
+
+pub fn terms() -> Vec<Term> {
+    [&b"\n"[..], b"\r\n", b"aa", b"\r\n.\r\n"]
+        .iter()
+        .map(|t| Term::Bytes(t.to_vec()))
+        .chain([Term::Count(0), Term::Count(3), Term::None])
+        .collect()
+}
+
+/// A random case over a small alphabet, with terminator and limit changes.
+pub fn random_case(rng: &mut Rng, terms: &[Term]) -> Case {
+    let input: Vec<u8> = (0..rng.below(40))
+        .map(|_| b"ab\r\n.x"[rng.below(6)])
+        .collect();
+    let program = (0..rng.below(3))
+        .map(|_| Change {
+            term: (rng.below(3) > 0).then(|| terms[rng.below(terms.len())].clone()),
+            max_frame_len: (rng.below(3) == 0)
+                .then(|| (rng.below(2) == 0).then(|| rng.below(8) as u64)),
+        })
+        .collect();
+    Case {
+        input,
+        initial: terms[rng.below(terms.len())].clone(),
+        max_frame_len: (rng.below(2) == 0).then(|| rng.below(10) as u64),
+        program,
+    }
+}
+
+/// The change the model applies at the `ends`-th frame end (counting from 0).
+pub fn change_at(case: &Case, ends: usize) -> Option<&Change> {
+    (!case.program.is_empty() && ends < MAX_CHANGES)
+        .then(|| &case.program[ends % case.program.len()])
+}
