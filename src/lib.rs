@@ -86,6 +86,11 @@
 //!
 //! - `std` (default): the socket glue; implies `alloc`.
 //! - `alloc`: owned buffers and boxed producers in the outbox.
+//! - `bytes`: `bytes::Bytes` and `BytesMut` pushed into the outbox without a copy.
+//! - `tokio`: `tokio::FrameCodec`, a `tokio_util` decoder that splits frames off the
+//!   read buffer, and `tokio::write_outbox`, an async drain; implies `std`, `bytes`.
+//! - `embedded-io`, `embedded-io-async`: `FramedReader` (whole frames read into a
+//!   caller's buffer) and `write_outbox` over `embedded-io`'s traits; `no_std`.
 //! - `arbitrary`: [`arbitrary::Arbitrary`](https://docs.rs/arbitrary) for the
 //!   crate's input types, to fuzz protocols built on it.
 //!
@@ -188,7 +193,7 @@ pub use terminator::{Delimiter, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 pub type VecOutbox<'a> = Outbox<'a, Growable>;
 
 /// The README's examples, compiled and run as doc tests so they cannot drift (they
-/// use the std glue).
+/// use the std and tokio glue: `cargo test --all-features` runs them, as CI does).
 #[doc = include_str!("../README.md")]
-#[cfg(all(doctest, feature = "std"))]
+#[cfg(all(doctest, feature = "tokio"))]
 pub struct ReadmeDoctests;

@@ -49,3 +49,24 @@ fn a_channel_is_accepted_on_one_thread_and_served_on_another() {
     assert_eq!(reply, "moved\n");
     serving.join().unwrap();
 }
+
+#[cfg(feature = "tokio")]
+#[test]
+fn tokio_values_are_send() {
+    assert_send::<asynchat::tokio::FrameCodec>();
+    assert_send::<asynchat::tokio::Frame>();
+    assert_send::<asynchat::Outgoing<'static>>();
+    // The drain's future holds the outbox across awaits: it must be `Send` for
+    // `tokio::spawn` on the multi-threaded runtime.
+    fn spawnable<F: std::future::Future + Send>(_: F) {}
+    let mut outbox = asynchat::VecOutbox::new();
+    let mut writer = tokio::io::sink();
+    spawnable(asynchat::tokio::write_outbox(&mut writer, &mut outbox));
+}
+
+#[cfg(all(feature = "embedded-io", feature = "embedded-io-async"))]
+#[test]
+fn embedded_readers_are_send() {
+    assert_send::<asynchat::embedded_io::FramedReader<'static, &'static [u8]>>();
+    assert_send::<asynchat::embedded_io_async::FramedReader<'static, &'static [u8]>>();
+}
