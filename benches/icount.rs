@@ -1,0 +1,76 @@
+//! One workload, run once, for counting its instructions under callgrind:
+//! `python3 icount.py` runs `valgrind --tool=callgrind --toggle-collect=*measure*`
+//! on `icount WORKLOAD` for every workload and compares the instructions per byte
+//! with `icount-baseline.txt`. Only `measure` and what it calls is counted: making
+//! the input is not. Prints the workload's bytes and its result.
+
+mod workloads;
+
+use std::hint::black_box;
+
+use asynchat::Terminator;
+use workloads::*;
+
+const MIB: usize = 1 << 20;
+
+/// The counted part: callgrind collects from this function's entry to its exit.
+#[inline(never)]
+fn measure(run: &dyn Fn() -> usize) -> usize {
+    run()
+}
+
+/// Each workload: its name, its input's size in bytes, and the run, which returns
+/// what it found; `main` checks that against the expected count.
+fn main() {
+    let name = std::env::args().nth(1).unwrap_or_default();
+    let crlf = Terminator::literal(b"\r\n");
+    let (bytes, found, expected) = match name.as_str() {
+        "lines-whole" | "lines-4096" | "frame-reader-whole" | "lines-1-byte" => {
+            let (mut data, mut count) = lines(4 * MIB, 1, 128);
+            if name == "lines-1-byte" {
+                data.truncate(256 * 1024);
+                count = memchr::memchr_iter(b'\n', &data).count();
+            }
+            let slice = match name.as_str() {
+                "lines-4096" => 4096,
+                "lines-1-byte" => 1,
+                _ => data.len(),
+            };
+            let data = black_box(data);
+            let found = if name == "frame-reader-whole" {
+                measure(&|| whole_frames(crlf, &data, slice).0)
+            } else {
+                measure(&|| frame(crlf, &data, slice).0)
+            };
+            (data.len(), found, count)
+        }
+        "smtp-whole" | "smtp-4096" => {
+            let (data, count) = smtp(4 * MIB);
+            let slice = if name == "smtp-4096" { 4096 } else { data.len() };
+            let end = Terminator::literal(b"\r\n.\r\n");
+            let found = measure(&|| frame(end, &data, slice).0);
+            (data.len(), found, count)
+        }
+        "echo-whole" | "echo-4096" => {
+            let (data, count) = echo(4 * MIB);
+            let slice = if name == "echo-4096" { 4096 } else { data.len() };
+            let found = measure(&|| frame_echo(&data, slice));
+            (data.len(), found, count)
+        }
+        "outbox-chunk" | "outbox-vectored" => {
+            let (buffers, total) = buffers(20_000);
+            let found = if name == "outbox-chunk" {
+                measure(&|| outbox_chunks(&buffers, total))
+            } else {
+                measure(&|| outbox_vectored(&buffers, total))
+            };
+            (total, found, total)
+        }
+        _ => {
+            eprintln!("usage: icount WORKLOAD (see icount.py for the list)");
+            std::process::exit(2);
+        }
+    };
+    assert_eq!(found, expected, "{name}: wrong result");
+    println!("{bytes}");
+}

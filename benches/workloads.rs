@@ -1,0 +1,239 @@
+//! The benchmark workloads and the peers they are measured against, shared by the
+//! criterion benchmarks (`framing.rs`, wall clock) and the instruction-count guard
+//! (`icount.rs`, under callgrind). Every function returns what it found, so each run
+//! checks its result.
+
+#![allow(dead_code)] // Each binary uses its own part.
+
+use std::hint::black_box;
+
+use asynchat::{io::write_outbox, Event, Frame, FrameReader, Framer, Next, Terminator, VecOutbox};
+
+/// xorshift64*, fixed seed: the same data every run.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+    }
+}
+
+/// ASCII lines of `min..=max` bytes, each ending in `\r\n`, about `size` bytes.
+pub fn lines(size: usize, min: usize, max: usize) -> (Vec<u8>, usize) {
+    let mut rng = Rng(0x5eed);
+    let mut data = Vec::with_capacity(size + max + 2);
+    let mut count = 0;
+    while data.len() < size {
+        let len = min + rng.below(max - min + 1);
+        data.extend((0..len).map(|_| b'a' + rng.below(26) as u8));
+        data.extend_from_slice(b"\r\n");
+        count += 1;
+    }
+    (data, count)
+}
+
+/// SMTP DATA blocks of about 8 KiB of `\r\n`-separated lines, each ending in `\r\n.\r\n`.
+pub fn smtp(size: usize) -> (Vec<u8>, usize) {
+    let mut rng = Rng(0xda7a);
+    let mut data = Vec::with_capacity(size + 9000);
+    let mut count = 0;
+    while data.len() < size {
+        let end = data.len() + 8192;
+        while data.len() < end {
+            let len = 1 + rng.below(78);
+            data.extend((0..len).map(|_| b'a' + rng.below(26) as u8));
+            data.extend_from_slice(b"\r\n");
+        }
+        data.extend_from_slice(b".\r\n");
+        count += 1;
+    }
+    (data, count)
+}
+
+/// The seed protocol: `ECHO <len>\n` and `<len>` bytes, len 0..=4096.
+pub fn echo(size: usize) -> (Vec<u8>, usize) {
+    let mut rng = Rng(0xec40);
+    let mut data = Vec::with_capacity(size + 5000);
+    let mut count = 0;
+    while data.len() < size {
+        let len = rng.below(4097);
+        data.extend_from_slice(format!("ECHO {len}\n").as_bytes());
+        data.extend((0..len).map(|_| b'a' + rng.below(26) as u8));
+        count += 1;
+    }
+    (data, count)
+}
+
+/// Buffers of 1..=256 bytes, for the outbox.
+pub fn buffers(count: usize) -> (Vec<Vec<u8>>, usize) {
+    let mut rng = Rng(0x0b0c);
+    let buffers: Vec<Vec<u8>> = (0..count).map(|_| vec![b'x'; 1 + rng.below(256)]).collect();
+    let total = buffers.iter().map(Vec::len).sum();
+    (buffers, total)
+}
+
+/// Frames `data` fed in `slice`-byte pieces; returns (terminators, data bytes).
+pub fn frame(terminator: Terminator, data: &[u8], slice: usize) -> (usize, usize) {
+    let mut framer = Framer::new(terminator);
+    let (mut frames, mut bytes) = (0, 0);
+    for chunk in data.chunks(slice) {
+        let mut input = chunk;
+        while let Some(event) = framer.next_event(&mut input) {
+            match event {
+                Event::Data(data) => bytes += data.len(),
+                Event::Terminator => frames += 1,
+                other => unreachable!("no limit, no end of stream: {other:?}"),
+            }
+        }
+    }
+    (frames, bytes)
+}
+
+/// Whole frames of `data` fed in `slice`-byte pieces through a `FrameReader` (lent
+/// from the input, or gathered in a `Vec` when split); returns (frames, bytes).
+pub fn whole_frames(terminator: Terminator, data: &[u8], slice: usize) -> (usize, usize) {
+    let mut reader = FrameReader::new(terminator, Vec::with_capacity(256));
+    let (mut frames, mut bytes) = (0, 0);
+    for chunk in data.chunks(slice) {
+        let mut input = chunk;
+        while let Some(frame) = reader.next_frame(&mut input) {
+            match frame {
+                Frame::Whole(frame) => {
+                    frames += 1;
+                    bytes += black_box(frame).len();
+                }
+                other => unreachable!("no limit, no end of stream: {other:?}"),
+            }
+        }
+    }
+    (frames, bytes)
+}
+
+/// The echo protocol: a line, then a count, switching at every frame; returns the
+/// messages.
+pub fn frame_echo(data: &[u8], slice: usize) -> usize {
+    let mut framer = Framer::new(Terminator::literal(b"\n"));
+    let mut line = Vec::with_capacity(16);
+    let mut in_line = true;
+    let mut frames = 0;
+    for chunk in data.chunks(slice) {
+        let mut input = chunk;
+        while let Some(event) = framer.next_event(&mut input) {
+            match event {
+                Event::Data(bytes) if in_line => line.extend_from_slice(bytes),
+                Event::Data(_) => {}
+                Event::Terminator => {
+                    frames += 1;
+                    if in_line {
+                        let len = parse_len(&line);
+                        framer.set_terminator(Terminator::Count(len as u64));
+                        line.clear();
+                    } else {
+                        framer.set_terminator(Terminator::literal(b"\n"));
+                    }
+                    in_line = !in_line;
+                }
+                other => unreachable!("no limit, no end of stream: {other:?}"),
+            }
+        }
+    }
+    frames / 2
+}
+
+fn parse_len(line: &[u8]) -> usize {
+    std::str::from_utf8(&line[5..]).unwrap().parse().unwrap()
+}
+
+/// Peer: the loop a hand-written CRLF line splitter runs, `memchr` for `\n` and a
+/// look at the byte before it (carried across slices); returns the lines.
+pub fn memchr_crlf(data: &[u8], slice: usize) -> usize {
+    let (mut count, mut last_was_cr) = (0, false);
+    for chunk in data.chunks(slice) {
+        for i in memchr::memchr_iter(b'\n', chunk) {
+            let cr = match i {
+                0 => last_was_cr,
+                _ => chunk[i - 1] == b'\r',
+            };
+            count += usize::from(cr);
+        }
+        last_was_cr = chunk.last() == Some(&b'\r');
+    }
+    count
+}
+
+/// Peer: a byte-at-a-time DFA for `\r\n`, the least work per byte a framer that
+/// sees one byte at a time can do; returns the lines.
+pub fn dfa_crlf(data: &[u8], slice: usize) -> usize {
+    let (mut count, mut after_cr) = (0, false);
+    for chunk in data.chunks(slice) {
+        for &byte in black_box(chunk) {
+            count += usize::from(after_cr && byte == b'\n');
+            after_cr = byte == b'\r';
+        }
+    }
+    count
+}
+
+/// Peer: the ideal length-prefixed parser: `memchr` for the header's end, parse the
+/// length, skip that many bytes without looking at them; returns the messages.
+pub fn parse_skip_echo(data: &[u8], slice: usize) -> usize {
+    let mut header = Vec::with_capacity(16);
+    let (mut count, mut skip) = (0, None::<usize>);
+    for chunk in data.chunks(slice) {
+        let mut rest = chunk;
+        while !rest.is_empty() || skip == Some(0) {
+            if let Some(left) = skip {
+                let n = left.min(rest.len());
+                rest = &rest[n..];
+                if left == n {
+                    count += 1;
+                    skip = None;
+                } else {
+                    skip = Some(left - n);
+                }
+                continue;
+            }
+            match memchr::memchr(b'\n', rest) {
+                Some(i) => {
+                    header.extend_from_slice(&rest[..i]);
+                    skip = Some(parse_len(&header));
+                    header.clear();
+                    rest = &rest[i + 1..];
+                }
+                None => {
+                    header.extend_from_slice(rest);
+                    rest = &[];
+                }
+            }
+        }
+    }
+    count
+}
+
+/// The outbox's chunk loop over many small buffers; returns the bytes written.
+pub fn outbox_chunks(buffers: &[Vec<u8>], total: usize) -> usize {
+    let mut outbox = VecOutbox::new();
+    let mut out = Vec::with_capacity(total);
+    for buffer in buffers {
+        outbox.push(buffer.as_slice()).unwrap();
+    }
+    while let Next::Write(chunk) = outbox.chunk() {
+        out.extend_from_slice(chunk);
+        let n = chunk.len();
+        outbox.advance(n).unwrap();
+    }
+    out.len()
+}
+
+/// The outbox written with `write_vectored` into a `Vec`; returns the bytes written.
+pub fn outbox_vectored(buffers: &[Vec<u8>], total: usize) -> usize {
+    let mut outbox = VecOutbox::new();
+    let mut out = Vec::with_capacity(total);
+    for buffer in buffers {
+        outbox.push(buffer.as_slice()).unwrap();
+    }
+    write_outbox(&mut out, &mut outbox).unwrap();
+    out.len()
+}
