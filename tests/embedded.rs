@@ -389,3 +389,66 @@ fn write_errors_are_typed_and_keep_the_bytes() {
         "advanced by 4 bytes, but only 3 were handed out to write"
     );
 }
+
+/// A read error comes out (only `Interrupted` is retried), and the next call goes
+/// on where the failed one stopped.
+#[test]
+fn read_errors_come_out_and_the_reader_goes_on() {
+    let stream = b"one\r\ntwo\r\n";
+    let script = vec![Step::Take(7), Step::Fail, Step::Interrupt, Step::Take(7)];
+    let mut buf = [0u8; 16];
+    let mock = MockReader::new(vec![&stream[..]], script.clone());
+    let mut reader = FramedReader::<_, 2>::new(mock, Terminator::literal(b"\r\n"), &mut buf);
+    assert_eq!(reader.next_frame(), Ok(Frame::Whole(&b"one"[..])));
+    assert_eq!(
+        reader.next_frame(),
+        Err(ReadError::Read(ErrorKind::ConnectionReset))
+    );
+    assert_eq!(reader.next_frame(), Ok(Frame::Whole(&b"two"[..])));
+    assert_eq!(reader.get_mut().at, 4, "the interrupted read was retried");
+
+    let mut buf = [0u8; 16];
+    let mock = MockReader::new(vec![&stream[..]], script);
+    let mut reader = asynchat::embedded_io_async::FramedReader::<_, 2>::new(
+        mock,
+        Terminator::literal(b"\r\n"),
+        &mut buf,
+    );
+    assert_eq!(block_on(reader.next_frame()), Ok(Frame::Whole(&b"one"[..])));
+    assert_eq!(
+        block_on(reader.next_frame()),
+        Err(ReadError::Read(ErrorKind::ConnectionReset))
+    );
+    assert_eq!(block_on(reader.next_frame()), Ok(Frame::Whole(&b"two"[..])));
+    assert_eq!(reader.get_mut().at, 4, "the interrupted read was retried");
+}
+
+/// A write error comes out (only `Interrupted` is retried), with the bytes kept.
+#[test]
+fn write_errors_come_out_interrupted_is_retried() {
+    for asynchronous in [false, true] {
+        let mut outbox = FixedOutbox::<2>::new();
+        outbox.push(b"hello").unwrap();
+        outbox.close_when_done();
+        let mut writer = MockWriter::new(vec![
+            Step::Take(2),
+            Step::Fail,
+            Step::Interrupt,
+            Step::Take(9),
+        ]);
+        let mut write = |writer: &mut MockWriter, outbox: &mut FixedOutbox<'_, 2>| {
+            if asynchronous {
+                block_on(asynchat::embedded_io_async::write_outbox(writer, outbox))
+            } else {
+                asynchat::embedded_io::write_outbox(writer, outbox)
+            }
+        };
+        assert_eq!(
+            write(&mut writer, &mut outbox),
+            Err(WriteError::Write(ErrorKind::BrokenPipe))
+        );
+        assert_eq!(outbox.queued_bytes(), 3);
+        assert_eq!(write(&mut writer, &mut outbox), Ok(Drained::Close));
+        assert_eq!((&writer.written[..], writer.at), (&b"hello"[..], 4));
+    }
+}
