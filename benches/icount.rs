@@ -46,14 +46,22 @@ fn main() {
         }
         "smtp-whole" | "smtp-4096" => {
             let (data, count) = smtp(4 * MIB);
-            let slice = if name == "smtp-4096" { 4096 } else { data.len() };
+            let slice = if name == "smtp-4096" {
+                4096
+            } else {
+                data.len()
+            };
             let end = Terminator::literal(b"\r\n.\r\n");
             let found = measure(&|| frame(end, &data, slice).0);
             (data.len(), found, count)
         }
         "echo-whole" | "echo-4096" => {
             let (data, count) = echo(4 * MIB);
-            let slice = if name == "echo-4096" { 4096 } else { data.len() };
+            let slice = if name == "echo-4096" {
+                4096
+            } else {
+                data.len()
+            };
             let found = measure(&|| frame_echo(&data, slice));
             (data.len(), found, count)
         }
@@ -65,6 +73,39 @@ fn main() {
                 measure(&|| outbox_vectored(&buffers, total))
             };
             (total, found, total)
+        }
+        // The peers, for instruction ratios by hand; not in the guard.
+        "peer-memchr-crlf-whole" | "peer-memchr-crlf-4096" => {
+            let (data, count) = lines(4 * MIB, 1, 128);
+            let slice = if name.ends_with("4096") {
+                4096
+            } else {
+                data.len()
+            };
+            let found = measure(&|| memchr_crlf(&data, slice));
+            (data.len(), found, count)
+        }
+        "peer-dfa-1-byte" => {
+            let (mut data, _) = lines(4 * MIB, 1, 128);
+            data.truncate(256 * 1024);
+            let count = memchr::memchr_iter(b'\n', &data).count();
+            let found = measure(&|| dfa_crlf(&data, 1));
+            (data.len(), found, count)
+        }
+        "peer-parse-skip-whole" | "peer-parse-skip-4096" => {
+            let (data, count) = echo(4 * MIB);
+            let slice = if name.ends_with("4096") {
+                4096
+            } else {
+                data.len()
+            };
+            let found = measure(&|| parse_skip_echo(&data, slice));
+            (data.len(), found, count)
+        }
+        "peer-memmem-smtp-whole" => {
+            let (data, count) = smtp(4 * MIB);
+            let found = measure(&|| memchr::memmem::find_iter(&data, b"\r\n.\r\n").count());
+            (data.len(), found, count)
         }
         _ => {
             eprintln!("usage: icount WORKLOAD (see icount.py for the list)");
