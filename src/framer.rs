@@ -13,7 +13,9 @@
 //!    the general step would, from the same search; the hidden
 //!    [`Framer::set_fast_path`] switch turns it off so that the property tests check
 //!    both against the reference model.
-//! 3. The **general step** ([`Framer::step`], out of line) handles the rest. It looks
+//! 3. The **general step** ([`Framer::step`], out of line) handles the rest. It
+//!    first takes a count's data straight from the input when nothing else is
+//!    pending (`take_count`, a second fast path, off with the first). It looks
 //!    at the virtual input "held-back bytes, then the caller's slice" and finds how
 //!    many data bytes come before the current frame's end and whether that end is in
 //!    sight. Then, in order: an end with no data before it is reported; with no data
@@ -280,12 +282,45 @@ impl<const N: usize> Framer<N> {
         event
     }
 
+    /// A count's data straight from the input, when nothing else is pending: a
+    /// length-prefixed body is one event, without the general step's bookkeeping.
+    /// Returns the data and the rest of the input, or `None` for the general step.
+    /// Part of the general step, so that the line-framing path stays small.
+    #[inline(always)]
+    fn take_count<'i>(&mut self, input: &'i [u8]) -> Option<(&'i [u8], &'i [u8])> {
+        let Terminator::Count(remaining) = &mut self.terminator else {
+            return None;
+        };
+        if self.general_only
+            || self.held_start != self.held.len()
+            || *remaining == 0
+            || input.is_empty()
+        {
+            return None;
+        }
+        let len = usize::try_from(*remaining).map_or(input.len(), |r| r.min(input.len()));
+        if self.frame_len + len as u64 > self.max_frame_len {
+            return None;
+        }
+        *remaining -= len as u64;
+        if *remaining == 0 {
+            self.terminator = Terminator::None;
+            self.phase = Phase::EndFound;
+        }
+        self.position += len as u64;
+        self.frame_len += len as u64;
+        Some(input.split_at(len))
+    }
+
     /// The general step (see the module docs), out of line.
     ///
     /// The input goes in and comes back by value: behind a reference, the caller's
     /// slice would live in memory instead of registers, which costs every call.
     #[inline(never)]
     fn step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
+        if let Some((data, rest)) = self.take_count(input) {
+            return (Some(Event::Data(data)), rest);
+        }
         loop {
             let held_len = self.held.len() - self.held_start;
             let available = held_len + input.len();
