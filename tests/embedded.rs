@@ -436,7 +436,7 @@ fn write_errors_come_out_interrupted_is_retried() {
             Step::Interrupt,
             Step::Take(9),
         ]);
-        let mut write = |writer: &mut MockWriter, outbox: &mut FixedOutbox<'_, 2>| {
+        let write = |writer: &mut MockWriter, outbox: &mut FixedOutbox<'_, 2>| {
             if asynchronous {
                 block_on(asynchat::embedded_io_async::write_outbox(writer, outbox))
             } else {
