@@ -60,10 +60,25 @@ pub(crate) fn find(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
     }
 }
 
+/// Terminators of at least this many bytes, in inputs of at least [`LONG_INPUT`]
+/// bytes, go to `memmem` after a false first candidate.
+const LONG_NEEDLE: usize = 3;
+/// See [`LONG_NEEDLE`].
+const LONG_INPUT: usize = 256;
+
 /// [`find`] in an input that starts with a false or cut-off candidate.
+///
+/// A long terminator's first byte is usually common (the `\r` of `\r\n.\r\n`
+/// starts every line): after one false candidate in a long input, `memmem` beats
+/// more candidates.
 #[inline(never)]
 fn find_after_first_candidate(input: &[u8], needle: &[u8]) -> Found {
-    match find_whole(input, needle) {
+    let found = if needle.len() >= LONG_NEEDLE && input.len() >= LONG_INPUT {
+        find_with_memmem(input, needle)
+    } else {
+        find_whole(input, needle)
+    };
+    match found {
         Some(at) => Found::At(at),
         None => Found::PrefixFrom(input.len() - partial_suffix_len(input, needle)),
     }
@@ -114,7 +129,6 @@ fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Out of line: building a `memmem` searcher needs a large stack frame, which would
 /// otherwise be set up on every call of [`find_whole`].
-#[cold]
 #[inline(never)]
 fn find_with_memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)

@@ -597,6 +597,41 @@ fn split_invariance_against_reference() {
     }
 }
 
+/// Long inputs, where a long terminator's search goes to `memmem` after a false
+/// first candidate: SMTP bodies with `\r\n.\r\n` and near misses, whole and in
+/// slices on both sides of the long-input threshold.
+#[test]
+fn long_inputs_and_long_terminators_against_reference() {
+    let mut rng = Rng::new(0x5a7a);
+    let rounds = if cfg!(miri) { 5 } else { 300 };
+    let lines = [
+        &b"line\r\n"[..],
+        b".\r\n",
+        b"..\r\n",
+        b"\r\n",
+        b"\r\n.",
+        b"x\r",
+    ];
+    for _ in 0..rounds {
+        let mut input = Vec::new();
+        while input.len() < 200 + rng.below(1500) {
+            input.extend_from_slice(lines[rng.below(lines.len())]);
+        }
+        let case = Case {
+            input,
+            initial: bytes(b"\r\n.\r\n"),
+            max_frame_len: (rng.below(3) == 0).then(|| 100 + rng.below(400) as u64),
+            program: vec![Change {
+                term: (rng.below(2) == 0).then(|| bytes(b"\r\n")),
+                max_frame_len: None,
+            }],
+        };
+        case.check(&[]);
+        case.check(&[255, 256, 257]);
+        case.check(&[300 + rng.below(500), 1 + rng.below(3)]);
+    }
+}
+
 #[test]
 fn every_split_point_of_small_inputs() {
     for term in terms() {
