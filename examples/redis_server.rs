@@ -81,7 +81,7 @@ impl Resp {
                 .map(<[u8]>::to_vec)
                 .collect();
             if !args.is_empty() {
-                self.execute(&args, ctx);
+                self.execute(args, ctx);
             }
             return;
         };
@@ -123,58 +123,68 @@ impl Resp {
             return self.lines(ctx, Expect::BulkLen { left: left - 1 });
         }
         let args = std::mem::take(&mut self.args);
-        self.execute(&args, ctx);
+        self.execute(args, ctx);
         self.lines(ctx, Expect::Request);
     }
 
-    fn execute(&mut self, args: &[Vec<u8>], ctx: &mut Context<'_>) {
-        let name = args[0].to_ascii_uppercase();
+    /// Runs a command. Takes the arguments by value: a `SET` keeps them as they are.
+    fn execute(&mut self, mut args: Vec<Vec<u8>>, ctx: &mut Context<'_>) {
         let mut db = self.db.borrow_mut();
+        let name = |expected: &[u8]| args[0].eq_ignore_ascii_case(expected);
+        let arity = args.len() - 1;
         // Fixed replies are pushed as static slices: no allocation.
-        let reply: Outgoing<'static> = match (name.as_slice(), &args[1..]) {
-            (b"PING", []) => Outgoing::from(&b"+PONG\r\n"[..]),
-            (b"PING", [message]) | (b"ECHO", [message]) => bulk(Some(message)),
-            (b"SET", [key, value]) => {
-                db.insert(key.clone(), value.clone());
-                Outgoing::from(&b"+OK\r\n"[..])
-            }
-            (b"GET", [key]) => bulk(db.get(key)),
-            (b"DEL", keys) if !keys.is_empty() => {
-                integer(keys.iter().filter(|key| db.remove(*key).is_some()).count())
-            }
-            (b"EXISTS", keys) if !keys.is_empty() => {
-                integer(keys.iter().filter(|key| db.contains_key(*key)).count())
-            }
-            (b"CONFIG", [sub, _]) if sub.eq_ignore_ascii_case(b"GET") => {
-                Outgoing::from(&b"*0\r\n"[..])
-            }
-            (b"CLIENT", [sub, _, _]) if sub.eq_ignore_ascii_case(b"SETINFO") => {
-                Outgoing::from(&b"+OK\r\n"[..])
-            }
-            (
-                b"PING" | b"ECHO" | b"SET" | b"GET" | b"DEL" | b"EXISTS" | b"CONFIG" | b"CLIENT",
-                _,
-            ) => Outgoing::from(format!(
+        let reply: Outgoing<'static> = if name(b"PING") && arity == 0 {
+            Outgoing::from(&b"+PONG\r\n"[..])
+        } else if (name(b"PING") || name(b"ECHO")) && arity == 1 {
+            bulk(Some(&args[1]))
+        } else if name(b"SET") && arity == 2 {
+            let value = args.pop().unwrap_or_default();
+            let key = args.pop().unwrap_or_default();
+            db.insert(key, value);
+            Outgoing::from(&b"+OK\r\n"[..])
+        } else if name(b"GET") && arity == 1 {
+            bulk(db.get(&args[1]))
+        } else if name(b"DEL") && arity > 0 {
+            integer(
+                args[1..]
+                    .iter()
+                    .filter(|key| db.remove(*key).is_some())
+                    .count(),
+            )
+        } else if name(b"EXISTS") && arity > 0 {
+            integer(args[1..].iter().filter(|key| db.contains_key(*key)).count())
+        } else if name(b"CONFIG") && arity == 2 && args[1].eq_ignore_ascii_case(b"GET") {
+            Outgoing::from(&b"*0\r\n"[..])
+        } else if name(b"CLIENT") && arity == 3 && args[1].eq_ignore_ascii_case(b"SETINFO") {
+            Outgoing::from(&b"+OK\r\n"[..])
+        } else if KNOWN.iter().any(|known| name(known)) {
+            Outgoing::from(format!(
                 "-ERR wrong number of arguments for '{}' command\r\n",
                 String::from_utf8_lossy(&args[0]).to_lowercase()
-            )),
-            _ => Outgoing::from(format!(
+            ))
+        } else {
+            Outgoing::from(format!(
                 "-ERR unknown command '{}'\r\n",
                 String::from_utf8_lossy(&args[0])
-            )),
+            ))
         };
         let _ = ctx.push(reply);
     }
 }
 
+/// The commands the server knows, for the arity error.
+const KNOWN: [&[u8]; 8] = [
+    b"PING", b"ECHO", b"SET", b"GET", b"DEL", b"EXISTS", b"CONFIG", b"CLIENT",
+];
+
+/// A bulk reply (`$<len>\r\n<value>\r\n`), or the null bulk for no value.
 fn bulk(value: Option<&Vec<u8>>) -> Outgoing<'static> {
+    use std::io::Write as _;
     let Some(value) = value else {
         return Outgoing::from(&b"$-1\r\n"[..]);
     };
-    let mut reply = Vec::with_capacity(value.len() + 16);
-    reply.push(b'$');
-    reply.extend_from_slice(value.len().to_string().as_bytes());
-    reply.extend_from_slice(b"\r\n");
+    let mut reply = Vec::with_capacity(value.len() + 24);
+    let _ = write!(reply, "${}\r\n", value.len());
     reply.extend_from_slice(value);
     reply.extend_from_slice(b"\r\n");
     Outgoing::from(reply)

@@ -2,7 +2,7 @@
 //! `Channel` per connection, fair scheduling of busy channels, idle timeouts and
 //! lingering closes. Each server brings only its `Handler`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -79,6 +79,48 @@ const LISTENER: Token = Token(usize::MAX);
 struct Connection<H> {
     channel: Channel<Conn, H>,
     last_active: Instant,
+    /// The last round it was served in: one call per round, however many events.
+    served_in: u64,
+}
+
+/// The connections, by token: a slab, so a lookup is an index, and tokens are reused.
+struct Connections<H> {
+    slots: Vec<Option<Connection<H>>>,
+    free: Vec<usize>,
+    len: usize,
+}
+
+impl<H> Connections<H> {
+    fn new() -> Self {
+        Connections {
+            slots: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+        }
+    }
+
+    fn get_mut(&mut self, token: Token) -> Option<&mut Connection<H>> {
+        self.slots.get_mut(token.0)?.as_mut()
+    }
+
+    fn insert(&mut self, connection: Connection<H>) -> (Token, &mut Connection<H>) {
+        self.len += 1;
+        let index = match self.free.pop() {
+            Some(index) => index,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        (Token(index), self.slots[index].insert(connection))
+    }
+
+    fn remove(&mut self, token: Token) -> Option<Connection<H>> {
+        let connection = self.slots.get_mut(token.0)?.take()?;
+        self.free.push(token.0);
+        self.len -= 1;
+        Some(connection)
+    }
 }
 
 /// Serves on `listener` until `stop` is set (checked at least every 100 ms), with a
@@ -97,10 +139,11 @@ pub fn serve<H: Handler>(
     let mut events = Events::with_capacity(1024);
     poll.registry()
         .register(&mut listener, LISTENER, Interest::READABLE)?;
-    let mut connections: HashMap<Token, Connection<H>> = HashMap::new();
+    let mut connections: Connections<H> = Connections::new();
     // Channels that spent their budget with work left, served round-robin.
     let mut busy: VecDeque<Token> = VecDeque::new();
-    let mut next_token = 0;
+    let mut ready: Vec<Token> = Vec::new();
+    let mut round = 0u64;
     let mut accepting = true;
     let tick = Duration::from_millis(100);
     let mut last_sweep = Instant::now();
@@ -112,19 +155,24 @@ pub fn serve<H: Handler>(
         };
         poll.poll(&mut events, Some(timeout))?;
         let now = Instant::now();
-        let mut ready: Vec<Token> = busy.drain(..).collect();
-        let mut seen: HashSet<Token> = ready.iter().copied().collect();
+        round += 1;
+        ready.clear();
+        ready.extend(busy.drain(..));
         for event in events.iter() {
             if event.token() == LISTENER {
                 accepting = true;
-            } else if seen.insert(event.token()) {
+            } else {
                 ready.push(event.token());
             }
         }
         for &token in &ready {
-            let Some(connection) = connections.get_mut(&token) else {
+            let Some(connection) = connections.get_mut(token) else {
                 continue;
             };
+            if connection.served_in == round {
+                continue;
+            }
+            connection.served_in = round;
             connection.last_active = now;
             stats.calls.fetch_add(1, Ordering::Relaxed);
             match connection.channel.handle_ready() {
@@ -140,26 +188,26 @@ pub fn serve<H: Handler>(
         }
         // Accept while under the limit; at the limit, leave connections in the backlog
         // until idle ones time out.
-        while accepting && connections.len() < config.max_connections {
+        while accepting && connections.len < config.max_connections {
             match listener.accept() {
                 Ok((stream, _)) => {
-                    let token = Token(next_token);
-                    next_token += 1;
                     stats.served.fetch_add(1, Ordering::Relaxed);
                     let mut channel = Channel::new(Conn(stream), new_handler(), terminator);
                     channel.set_watermarks(config.watermarks.0, config.watermarks.1);
-                    poll.registry().register(
-                        &mut channel.stream_mut().0,
+                    let (token, connection) = connections.insert(Connection {
+                        channel,
+                        last_active: now,
+                        served_in: round,
+                    });
+                    let registered = poll.registry().register(
+                        &mut connection.channel.stream_mut().0,
                         token,
                         Interest::READABLE | Interest::WRITABLE,
-                    )?;
-                    connections.insert(
-                        token,
-                        Connection {
-                            channel,
-                            last_active: now,
-                        },
                     );
+                    if let Err(e) = registered {
+                        connections.remove(token);
+                        return Err(e);
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => accepting = false,
                 Err(e) => return Err(e),
@@ -172,17 +220,20 @@ pub fn serve<H: Handler>(
 /// Closes lingering channels whose deadline passed, and idle ones.
 fn sweep<H: Handler>(
     poll: &mut Poll,
-    connections: &mut HashMap<Token, Connection<H>>,
+    connections: &mut Connections<H>,
     config: Config,
     now: Instant,
     stats: &Stats,
 ) {
     let expired: Vec<(Token, bool)> = connections
+        .slots
         .iter()
-        .filter_map(|(&token, c)| {
+        .enumerate()
+        .filter_map(|(index, c)| {
+            let c = c.as_ref()?;
             let lingered = c.channel.deadline().is_some_and(|deadline| deadline <= now);
             let idle = now.duration_since(c.last_active) >= config.idle_timeout;
-            (lingered || idle).then_some((token, lingered))
+            (lingered || idle).then_some((Token(index), lingered))
         })
         .collect();
     for (token, lingered) in expired {
@@ -193,12 +244,8 @@ fn sweep<H: Handler>(
     }
 }
 
-fn close<H: Handler>(
-    poll: &mut Poll,
-    connections: &mut HashMap<Token, Connection<H>>,
-    token: Token,
-) {
-    if let Some(mut connection) = connections.remove(&token) {
+fn close<H: Handler>(poll: &mut Poll, connections: &mut Connections<H>, token: Token) {
+    if let Some(mut connection) = connections.remove(token) {
         let _ = poll
             .registry()
             .deregister(&mut connection.channel.stream_mut().0);
