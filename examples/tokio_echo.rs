@@ -9,7 +9,7 @@
 //! go back as the very bytes split off the read buffer: no copy on the way through.
 //! A connection idle for [`IDLE`] is closed.
 //!
-//! usage: `cargo run --example tokio_echo --features tokio -- [PORT]` (port 0, the
+//! usage: `cargo run --example tokio_echo --features tokio-example -- [PORT]` (port 0, the
 //! default, picks a free port; it prints `listening on <address>`).
 //!
 //! [`Outbox`]: asynchat::Outbox
