@@ -387,3 +387,48 @@ fn vectored_says_idle_and_close_as_chunk_does() {
     assert_eq!(outbox.queued_items(), 0);
     assert_eq!(outbox.queued_producers(), 0);
 }
+
+/// `advance` is checked against what is left of the chunk handed out, across
+/// several calls for one chunk.
+#[test]
+fn advance_counts_down_what_was_handed_out() {
+    let mut outbox = FixedOutbox::<2>::new();
+    outbox.push(b"hello").unwrap();
+    assert_eq!(outbox.chunk(), Next::Write(&b"hello"[..]));
+    outbox.advance(3).unwrap();
+    let error = outbox.advance(3).unwrap_err();
+    assert_eq!((error.written, error.offered), (3, 2));
+    outbox.advance(2).unwrap();
+    assert!(outbox.is_empty());
+}
+
+/// The state views, at each turn of a connection's life.
+#[test]
+fn views_follow_the_queue() {
+    let mut outbox = FixedOutbox::<2>::new();
+    assert!(outbox.is_empty() && !outbox.wants_write() && !outbox.is_closing());
+    outbox.push(b"hi").unwrap();
+    assert!(!outbox.is_empty() && outbox.wants_write() && !outbox.is_closing());
+    assert_eq!(
+        format!("{outbox:?}"),
+        "Outbox { queued_items: 1, queued_bytes: 2, queued_producers: 0, closing: false, .. }"
+    );
+    let _ = outbox.chunk();
+    outbox.advance(2).unwrap();
+    assert!(outbox.is_empty() && !outbox.wants_write());
+    outbox.close_when_done();
+    assert!(outbox.is_empty() && outbox.wants_write() && outbox.is_closing());
+    assert!(outbox.clear(), "a close was pending");
+    assert!(!outbox.wants_write() && !outbox.is_closing());
+}
+
+/// Reading pauses only above the high watermark, not at it.
+#[test]
+fn high_watermark_is_a_bound_not_a_trigger() {
+    let mut outbox = FixedOutbox::<4>::new();
+    outbox.set_watermarks(2, 4);
+    outbox.push(b"abcd").unwrap();
+    assert!(!outbox.should_pause_reading(), "4 bytes, at the mark");
+    outbox.push(b"e").unwrap();
+    assert!(outbox.should_pause_reading(), "5 bytes, above it");
+}
