@@ -46,6 +46,20 @@ rows = [
     ("outbox, chunk loop (vs Vec copy)", ratio("outbox", "outbox/chunk", "outbox", "vec-copy", 0.8), ""),
     ("outbox, vectored (vs Vec copy)", ratio("outbox", "outbox/vectored", "outbox", "vec-copy", 0.8), ""),
 ]
+limits = [
+    ("CRLF lines (~66 B), whole", ratio("lines", "framer/whole", "lines", "memchr-crlf/whole", 0.9), "memchr-for-\\n-then-check-\\r loop"),
+    ("same, 4096-byte reads", ratio("lines", "framer/4096", "lines", "memchr-crlf/4096", 0.85), "that loop on the same reads"),
+    ("same, 1-byte reads", ratio("lines-1-byte", "framer/1", "lines-1-byte", "dfa/1", 0.5), "a byte-at-a-time DFA"),
+    ("smtp-data (~8 KiB bodies), whole", ratio("smtp-data", "framer/whole", "smtp-data", "memmem/whole", 0.9), "memmem"),
+    ("same, 4096-byte reads", ratio("smtp-data", "framer/4096", "smtp-data", "memmem/4096", 0.9), "memmem on the same reads"),
+    ("length-prefixed (echo), whole", ratio("echo", "framer/whole", "echo", "parse-skip/whole", 0.9), "an ideal header-parse-and-skip loop"),
+    ("same, 4096-byte reads", ratio("echo", "framer/4096", "echo", "parse-skip/4096"), "that loop on the same reads"),
+]
+print("| workload | Framer vs the limit | the limit |")
+print("|---|---|---|")
+for name, value, peer in limits:
+    print(f"| {name} | {value} | {peer} |")
+print()
 print("| workload | Framer vs memmem loop | Framer vs tokio-util LinesCodec |")
 print("|---|---|---|")
 for name, a, b in rows:

@@ -251,6 +251,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
     ///
     /// [`PushError::Closed`] after [`close_when_done`](Self::close_when_done), and
     /// [`PushError::Full`] when a [`Fixed`] queue is full; both give the buffer back.
+    #[inline]
     pub fn push(&mut self, buf: impl Into<Outgoing<'a>>) -> Result<(), PushError<Outgoing<'a>>> {
         let buf = buf.into();
         if let Err(error) = self.admit() {
@@ -302,19 +303,24 @@ impl<'a, S: Storage> Outbox<'a, S> {
         Ok(())
     }
 
-    /// Whether a push may go in now.
+    /// Whether a push may go in now. Finished producers still in a full queue make
+    /// room first.
+    #[inline]
     fn admit(&mut self) -> Result<(), PushError<()>> {
-        self.pop_retired();
         if self.closing {
-            Err(PushError::Closed(()))
-        } else if self.queue.is_full() {
-            Err(PushError::Full(()))
-        } else {
-            Ok(())
+            return Err(PushError::Closed(()));
         }
+        if self.queue.is_full() {
+            self.pop_retired();
+            if self.queue.is_full() {
+                return Err(PushError::Full(()));
+            }
+        }
+        Ok(())
     }
 
     /// Queues an item that [`admit`](Self::admit) made room for.
+    #[inline]
     fn enqueue(&mut self, item: Item<'a>) {
         let pushed = self.queue.push(Entry { item, written: 0 });
         debug_assert!(pushed.is_ok(), "admit checked for room");
@@ -340,7 +346,14 @@ impl<'a, S: Storage> Outbox<'a, S> {
 
     /// Pops the producers found finished by the last `chunk` or `chunks_vectored`:
     /// those calls cannot pop them while they lend out the next item's bytes.
+    #[inline]
     fn pop_retired(&mut self) {
+        if self.retired > 0 {
+            self.pop_retired_now();
+        }
+    }
+
+    fn pop_retired_now(&mut self) {
         for _ in 0..core::mem::take(&mut self.retired) {
             self.queue.pop();
             self.producers -= 1;
@@ -370,6 +383,28 @@ impl<'a, S: Storage> Outbox<'a, S> {
         self.pop_retired();
         self.offered = 0;
         let max = self.max_chunk_len;
+        // The common case, a buffer at the head, without the walk. (Asked first and
+        // then taken: a conditional return of the borrow would hold the queue for
+        // the rest of the function.)
+        let head_is_bytes = self
+            .queue
+            .front_mut()
+            .is_some_and(|entry| matches!(entry.item, Item::Bytes(_)));
+        if head_is_bytes {
+            return match self.queue.front_mut() {
+                Some(Entry {
+                    item: Item::Bytes(bytes),
+                    written,
+                }) => {
+                    let bytes = &bytes.as_bytes()[*written..];
+                    let bytes = &bytes[..bytes.len().min(max)];
+                    self.offered = bytes.len();
+                    Next::Write(bytes)
+                }
+                // Just seen to be bytes.
+                _ => Next::Idle,
+            };
+        }
         let queued_items = self.queue.len();
         for entry in self.queue.items_mut() {
             let bytes = match entry.bytes() {
@@ -400,9 +435,9 @@ impl<'a, S: Storage> Outbox<'a, S> {
         self.offered = 0;
         let max = self.max_chunk_len;
         let queued_items = self.queue.len();
-        let mut filled = 0;
+        let (mut filled, mut total) = (0, 0);
         for entry in self.queue.items_mut() {
-            if filled == slices.len() || self.offered == max {
+            if filled == slices.len() || total == max {
                 break;
             }
             let is_producer = !matches!(entry.item, Item::Bytes(_));
@@ -417,14 +452,15 @@ impl<'a, S: Storage> Outbox<'a, S> {
                     continue;
                 }
             };
-            let bytes = &bytes[..bytes.len().min(max - self.offered)];
+            let bytes = &bytes[..bytes.len().min(max - total)];
             slices[filled] = std::io::IoSlice::new(bytes);
             filled += 1;
-            self.offered += bytes.len();
+            total += bytes.len();
             if is_producer {
                 break;
             }
         }
+        self.offered = total;
         if filled > 0 {
             Next::Write(filled)
         } else {
@@ -541,6 +577,7 @@ enum Pending<'e> {
 
 impl Entry<'_> {
     /// The entry's unwritten bytes; polls a producer once.
+    #[inline(always)]
     fn bytes(&mut self) -> Pending<'_> {
         let produced = match &mut self.item {
             Item::Bytes(bytes) => return Pending::Bytes(&bytes.as_bytes()[self.written..]),

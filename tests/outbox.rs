@@ -432,3 +432,16 @@ fn high_watermark_is_a_bound_not_a_trigger() {
     outbox.push(b"e").unwrap();
     assert!(outbox.should_pause_reading(), "5 bytes, above it");
 }
+
+/// A finished producer found by `chunk` leaves its slot in a full fixed queue to
+/// the next push.
+#[test]
+fn a_finished_producer_makes_room() {
+    let mut done = SimpleProducer::new(&b""[..], 1);
+    let mut outbox = FixedOutbox::<1>::new();
+    outbox.push_producer_ref(&mut done).unwrap();
+    assert_eq!(outbox.chunk(), Next::Idle);
+    assert!(outbox.is_empty());
+    outbox.push(b"next").unwrap();
+    assert_eq!(outbox.chunk(), Next::Write(&b"next"[..]));
+}
