@@ -158,3 +158,11 @@ fn counted_bodies_come_whole() {
     let buffer = reader.into_buffer();
     assert!(buffer.as_slice().is_empty());
 }
+
+#[test]
+fn slice_buffer_debug_shows_its_fill() {
+    let mut storage = [0; 8];
+    let mut buffer = SliceBuffer::new(&mut storage);
+    buffer.extend(b"abc");
+    assert_eq!(format!("{buffer:?}"), "SliceBuffer { len: 3, capacity: 8 }");
+}

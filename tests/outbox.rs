@@ -445,3 +445,20 @@ fn a_finished_producer_makes_room() {
     outbox.push(b"next").unwrap();
     assert_eq!(outbox.chunk(), Next::Write(&b"next"[..]));
 }
+
+/// A refused push says why, and its `Debug` does not dump the item.
+#[test]
+fn push_errors_print_what_went_wrong() {
+    let mut outbox = FixedOutbox::<1>::new();
+    outbox.push(b"a").unwrap();
+    let full = outbox.push(b"b").unwrap_err();
+    assert_eq!(format!("{full:?}"), "Full(..)");
+    assert_eq!(full.to_string(), "outbox is full; the item was not queued");
+    outbox.close_when_done();
+    let closed = outbox.push(b"c").unwrap_err();
+    assert_eq!(format!("{closed:?}"), "Closed(..)");
+    assert_eq!(
+        closed.to_string(),
+        "outbox is closing (close_when_done); the item was not queued"
+    );
+}
