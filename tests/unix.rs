@@ -41,6 +41,10 @@ fn a_unix_socket_channel_shuts_down_its_writing_half_and_context_shows_its_state
     let (views, seen) = mpsc::channel();
     let server = thread::spawn(move || {
         let mut channel = Channel::new(ours, Views(views), Terminator::literal(b"\n"));
+        // Reads of 2 bytes: "on" does not end its frame, "e\n" does.
+        channel.set_read_buffer_len(2);
+        // Longer than the peer waits below: the EOF must come from the shutdown.
+        channel.set_linger(Duration::from_secs(30));
         channel.run()
     });
     peer.write_all(b"one\nignored\n").unwrap();
@@ -50,14 +54,19 @@ fn a_unix_socket_channel_shuts_down_its_writing_half_and_context_shows_its_state
     // The channel shut down its writing half: the end of the stream arrives while
     // this side still holds the socket open.
     peer.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    assert_eq!(peer.read(&mut reply).unwrap(), 0, "no EOF after the reply");
+    assert_eq!(
+        peer.read(&mut reply).map_err(|e| e.kind()),
+        Ok(0),
+        "no EOF after the reply"
+    );
     drop(peer);
     server.join().unwrap().unwrap();
     let seen: Vec<String> = seen.iter().collect();
     assert_eq!(
         seen,
         [
-            "data \"one\" ends_frame true".to_string(),
+            "data \"on\" ends_frame false".to_string(),
+            "data \"e\" ends_frame true".to_string(),
             "(Some(100), false, 0) (true, 4) Context { terminator: Bytes(b\"\\n\"), \
              max_frame_len: Some(100), queued_bytes: 4, closing: true }"
                 .to_string(),
