@@ -125,8 +125,9 @@ enum Item<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use = "a chunk must be written and passed to `advance`"]
 pub enum Next<T> {
-    /// Write these bytes (never empty, at most the maximum chunk length), then call
-    /// [`Outbox::advance`] with how many were written.
+    /// Write these bytes (never empty, at most the maximum chunk length; from
+    /// `chunks_vectored`, the number of slices it filled with them), then call
+    /// [`Outbox::advance`] with how many bytes were written.
     Write(T),
     /// Nothing to write now: the queue is empty, or the producer at its head has
     /// nothing yet. Push more, or ask again when the producer is ready.

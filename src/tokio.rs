@@ -121,27 +121,30 @@ impl<const N: usize> FrameCodec<N> {
         let found = match self.scanner.scan(src) {
             Some(found) => found,
             None => {
-                src.advance(self.scanner.take_skipped());
+                let skipped = self.scanner.take_skipped();
+                src.advance(skipped.min(src.len()));
                 // The frame so far and what follows stay; make room for a read.
                 src.reserve(1);
                 return None;
             }
         };
+        // `consumed` never exceeds the buffer unless a caller shrank it between
+        // calls; clamped, so that such misuse gives wrong frames, not a panic.
         Some(Ok(match found {
             Found::Whole { len, consumed } => {
-                let mut frame = src.split_to(consumed);
+                let mut frame = src.split_to(consumed.min(src.len()));
                 frame.truncate(len);
                 Frame::Whole(frame)
             }
             Found::TooLong { too_long, consumed } => {
-                src.advance(consumed);
+                src.advance(consumed.min(src.len()));
                 Frame::TooLong(too_long)
             }
             Found::Discarded {
                 frame_len,
                 consumed,
             } => {
-                src.advance(consumed);
+                src.advance(consumed.min(src.len()));
                 Frame::Discarded { frame_len }
             }
             Found::End(end) => {
