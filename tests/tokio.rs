@@ -398,3 +398,16 @@ fn tokio_echo_serves_many_concurrent_clients() {
         }
     });
 }
+
+/// A caller that empties the read buffer between calls (not what `FramedRead`
+/// does) gets no panic.
+#[test]
+fn a_buffer_shrunk_between_calls_does_not_panic() {
+    let mut codec = FrameCodec::new(Terminator::literal(b"\r\n"));
+    let mut buf = BytesMut::from(&b"abc\r"[..]);
+    assert_eq!(codec.decode(&mut buf).unwrap(), None);
+    buf.clear();
+    buf.extend_from_slice(b"\n");
+    let _ = codec.decode(&mut buf).unwrap();
+    let _ = codec.decode_eof(&mut buf);
+}
