@@ -117,14 +117,16 @@ impl<const N: usize> FrameCodec<N> {
         &self.scanner.framer
     }
 
+    /// The next frame split off `src`, or the truncation at the end; `None` when
+    /// more input is needed (or the stream ended cleanly).
     fn frame_from(&mut self, src: &mut BytesMut) -> Option<Result<Frame, Truncated>> {
         let found = match self.scanner.scan(src) {
             Some(found) => found,
             None => {
+                // While an oversized frame is skipped, its bytes go at once; the
+                // frame in progress otherwise stays, for the next read to extend.
                 let skipped = self.scanner.take_skipped();
                 src.advance(skipped.min(src.len()));
-                // The frame so far and what follows stay; make room for a read.
-                src.reserve(1);
                 return None;
             }
         };
