@@ -1,7 +1,43 @@
-//! The errors of the `embedded-io` glue, blocking and async alike.
+//! The errors of the `embedded-io` glue, blocking and async alike, and how the
+//! result of a read or a write becomes one: the part of the glue that does not
+//! depend on whether the call was awaited.
+
+// The same traits either way: `embedded-io-async` re-exports `embedded-io`'s.
+#[cfg(feature = "embedded-io")]
+use ::embedded_io::{Error, ErrorKind};
+#[cfg(not(feature = "embedded-io"))]
+use ::embedded_io_async::{Error, ErrorKind};
 
 use crate::error::AdvanceError;
+use crate::outbox::Outbox;
 pub use crate::read_buffer::BufferFull;
+use crate::storage::Storage;
+
+/// A read's result: the bytes it put in the buffer (0 at the end of the stream),
+/// `None` for an `Interrupted` read to retry, or the error.
+pub(crate) fn bytes_read<E: Error>(
+    result: Result<usize, E>,
+) -> Result<Option<usize>, ReadError<E>> {
+    match result {
+        Ok(n) => Ok(Some(n)),
+        Err(error) if error.kind() == ErrorKind::Interrupted => Ok(None),
+        Err(error) => Err(ReadError::Read(error)),
+    }
+}
+
+/// Takes a write's result: the outbox advances by what was written; an
+/// `Interrupted` write is retried by the caller's loop, with nothing advanced.
+pub(crate) fn advance_by_write<E: Error, S: Storage>(
+    outbox: &mut Outbox<'_, S>,
+    result: Result<usize, E>,
+) -> Result<(), WriteError<E>> {
+    match result {
+        Ok(0) => Err(WriteError::WriteZero),
+        Ok(n) => outbox.advance(n).map_err(WriteError::Advance),
+        Err(error) if error.kind() == ErrorKind::Interrupted => Ok(()),
+        Err(error) => Err(WriteError::Write(error)),
+    }
+}
 
 /// Why a framed reader's `next_frame` failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,8 +20,9 @@
 //! # Ok::<(), asynchat::embedded_io::ReadError<core::convert::Infallible>>(())
 //! ```
 
-use ::embedded_io::{Error as _, ErrorKind, Read, Write};
+use ::embedded_io::{Read, Write};
 
+use crate::embedded_error::{advance_by_write, bytes_read};
 pub use crate::embedded_error::{BufferFull, ReadError, WriteError};
 use crate::framer::Framer;
 use crate::frames::Frame;
@@ -68,10 +69,8 @@ impl<'b, R: Read, const N: usize> FramedReader<'b, R, N> {
                 break found;
             }
             let room = self.buffer.room().map_err(ReadError::BufferFull)?;
-            match self.reader.read(room) {
-                Ok(n) => self.buffer.filled(n),
-                Err(error) if error.kind() == ErrorKind::Interrupted => {}
-                Err(error) => return Err(ReadError::Read(error)),
+            if let Some(n) = bytes_read(self.reader.read(room))? {
+                self.buffer.filled(n);
             }
         };
         Ok(self.buffer.frame(found))
@@ -114,11 +113,6 @@ pub fn write_outbox<W: Write, S: Storage>(
             Next::Idle => return Ok(Drained::Idle),
             Next::Close => return Ok(Drained::Close),
         };
-        match written {
-            Ok(0) => return Err(WriteError::WriteZero),
-            Ok(n) => outbox.advance(n).map_err(WriteError::Advance)?,
-            Err(error) if error.kind() == ErrorKind::Interrupted => {}
-            Err(error) => return Err(WriteError::Write(error)),
-        }
+        advance_by_write(outbox, written)?;
     }
 }

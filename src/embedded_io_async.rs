@@ -2,8 +2,9 @@
 //! [`embedded_io`](crate::embedded_io)'s, with reads and writes awaited, for
 //! embedded executors (embassy and the like). `no_std`, no allocation.
 
-use ::embedded_io_async::{Error as _, ErrorKind, Read, Write};
+use ::embedded_io_async::{Read, Write};
 
+use crate::embedded_error::{advance_by_write, bytes_read};
 pub use crate::embedded_error::{BufferFull, ReadError, WriteError};
 use crate::framer::Framer;
 use crate::frames::Frame;
@@ -52,10 +53,8 @@ impl<'b, R: Read, const N: usize> FramedReader<'b, R, N> {
                 break found;
             }
             let room = self.buffer.room().map_err(ReadError::BufferFull)?;
-            match self.reader.read(room).await {
-                Ok(n) => self.buffer.filled(n),
-                Err(error) if error.kind() == ErrorKind::Interrupted => {}
-                Err(error) => return Err(ReadError::Read(error)),
+            if let Some(n) = bytes_read(self.reader.read(room).await)? {
+                self.buffer.filled(n);
             }
         };
         Ok(self.buffer.frame(found))
@@ -101,11 +100,6 @@ pub async fn write_outbox<W: Write, S: Storage>(
             Next::Idle => return Ok(Drained::Idle),
             Next::Close => return Ok(Drained::Close),
         };
-        match written {
-            Ok(0) => return Err(WriteError::WriteZero),
-            Ok(n) => outbox.advance(n).map_err(WriteError::Advance)?,
-            Err(error) if error.kind() == ErrorKind::Interrupted => {}
-            Err(error) => return Err(WriteError::Write(error)),
-        }
+        advance_by_write(outbox, written)?;
     }
 }

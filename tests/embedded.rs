@@ -107,18 +107,6 @@ impl ::embedded_io_async::Read for MockReader<'_> {
     }
 }
 
-fn record(frame: Frame<'_>) -> Fr {
-    match frame {
-        Frame::Whole(data) => Fr::Whole(data.to_vec()),
-        Frame::TooLong(t) => Fr::TooLong {
-            max_frame_len: t.max_frame_len,
-            position: t.position,
-        },
-        Frame::Discarded { frame_len } => Fr::Discarded { frame_len },
-        Frame::End(end) => Fr::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
-    }
-}
-
 /// The changes the model makes at a frame end, made on a reader.
 macro_rules! apply_change {
     ($reader:expr, $case:expr, $ends:expr) => {
@@ -142,7 +130,7 @@ fn run_blocking(case: &Case, lens: &[usize], script: &[Step], buf_len: usize) ->
     let (mut frames, mut ends) = (Vec::new(), 0);
     loop {
         let frame = match reader.next_frame() {
-            Ok(frame) => record(frame),
+            Ok(frame) => Fr::from(frame),
             Err(ReadError::Read(ErrorKind::ConnectionReset)) => continue,
             Err(other) => panic!("{other}"),
         };
@@ -170,7 +158,7 @@ fn run_async(case: &Case, lens: &[usize], script: &[Step], buf_len: usize) -> Ve
     let (mut frames, mut ends) = (Vec::new(), 0);
     loop {
         let frame = match block_on(reader.next_frame()) {
-            Ok(frame) => record(frame),
+            Ok(frame) => Fr::from(frame),
             Err(ReadError::Read(ErrorKind::ConnectionReset)) => continue,
             Err(other) => panic!("{other}"),
         };
@@ -400,10 +388,9 @@ fn read_errors_come_out_and_the_reader_goes_on() {
     let mock = MockReader::new(vec![&stream[..]], script.clone());
     let mut reader = FramedReader::<_, 2>::new(mock, Terminator::literal(b"\r\n"), &mut buf);
     assert_eq!(reader.next_frame(), Ok(Frame::Whole(&b"one"[..])));
-    assert_eq!(
-        reader.next_frame(),
-        Err(ReadError::Read(ErrorKind::ConnectionReset))
-    );
+    let error = reader.next_frame().unwrap_err();
+    assert_eq!(error, ReadError::Read(ErrorKind::ConnectionReset));
+    assert_eq!(error.to_string(), "read failed: ConnectionReset");
     assert_eq!(reader.next_frame(), Ok(Frame::Whole(&b"two"[..])));
     assert_eq!(reader.get_mut().at, 4, "the interrupted read was retried");
 

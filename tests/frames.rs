@@ -24,15 +24,7 @@ fn run<B: FrameBuffer>(case: &Case, buffer: B, lens: &[usize], fast_path: bool) 
         }
         while let Some(frame) = reader.next_frame(&mut input) {
             let frame_end = matches!(frame, Frame::Whole(_) | Frame::Discarded { .. });
-            frames.push(match frame {
-                Frame::Whole(data) => Fr::Whole(data.to_vec()),
-                Frame::TooLong(t) => Fr::TooLong {
-                    max_frame_len: t.max_frame_len,
-                    position: t.position,
-                },
-                Frame::Discarded { frame_len } => Fr::Discarded { frame_len },
-                Frame::End(end) => Fr::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
-            });
+            frames.push(Fr::from(frame));
             if frame_end {
                 // As the model: the k-th frame end applies program[k].
                 if let Some(change) = change_at(case, ends) {

@@ -14,6 +14,22 @@ pub enum Fr {
     End(Result<(), (u64, Option<u64>, u64)>),
 }
 
+impl From<asynchat::Frame<'_>> for Fr {
+    /// What a `FrameReader` or an embedded `FramedReader` handed out, recorded.
+    fn from(frame: asynchat::Frame<'_>) -> Self {
+        use asynchat::Frame;
+        match frame {
+            Frame::Whole(data) => Fr::Whole(data.to_vec()),
+            Frame::TooLong(t) => Fr::TooLong {
+                max_frame_len: t.max_frame_len,
+                position: t.position,
+            },
+            Frame::Discarded { frame_len } => Fr::Discarded { frame_len },
+            Frame::End(end) => Fr::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
+        }
+    }
+}
+
 /// The reference's events gathered into frames.
 pub fn gather(events: Vec<Ev>) -> Vec<Fr> {
     let mut frames = Vec::new();
