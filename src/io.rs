@@ -47,8 +47,25 @@ pub enum WriteOutcome {
     Close,
 }
 
-/// The most slices handed to one `write_vectored`.
-const MAX_SLICES: usize = 64;
+/// The most slices handed to one `write_vectored` (here and in the tokio drain).
+pub(crate) const MAX_SLICES: usize = 64;
+
+/// Takes `written` bytes of a write off the outbox; a write of nothing is
+/// `WriteZero`, as `Write::write_all` says. Shared with the tokio drain.
+pub(crate) fn advance_by_write<S: Storage>(
+    outbox: &mut Outbox<'_, S>,
+    written: usize,
+) -> io::Result<()> {
+    if written == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::WriteZero,
+            "the writer accepted no bytes",
+        ));
+    }
+    outbox
+        .advance(written)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
 
 /// Writes the outbox out with `write_vectored` until it is empty, the writer would
 /// block, or the outbox says to close. `Interrupted` is retried.
@@ -69,15 +86,7 @@ pub fn write_outbox<S: Storage>(
             Next::Close => return Ok(WriteOutcome::Close),
         };
         match writer.write_vectored(&slices[..filled]) {
-            Ok(0) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::WriteZero,
-                    "the writer accepted no bytes",
-                ))
-            }
-            Ok(n) => outbox
-                .advance(n)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+            Ok(n) => advance_by_write(outbox, n)?,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(WriteOutcome::WouldBlock),
             Err(e) => return Err(e),

@@ -34,6 +34,7 @@ use crate::channel::DEFAULT_MAX_FRAME_LEN;
 use crate::error::{FrameTooLong, Truncated};
 use crate::framer::Framer;
 use crate::in_place::{Found, InPlace};
+use crate::io::{advance_by_write, MAX_SLICES};
 use crate::outbox::{Drained, Next, Outbox};
 use crate::storage::Storage;
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
@@ -185,9 +186,6 @@ impl<const N: usize, T: AsRef<[u8]>> Encoder<T> for FrameCodec<N> {
     }
 }
 
-/// The most slices handed to one `write_vectored`.
-const MAX_SLICES: usize = 64;
-
 /// Writes the outbox out until it has nothing to write now
 /// ([`Drained::Idle`]) or says to close ([`Drained::Close`]; shut down the writer
 /// then), waiting for the writer as needed. Many small pushes
@@ -212,14 +210,6 @@ where
             Next::Close => return Ok(Drained::Close),
         };
         let written = writer.write_vectored(&slices[..filled]).await?;
-        if written == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::WriteZero,
-                "the writer accepted no bytes",
-            ));
-        }
-        outbox
-            .advance(written)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        advance_by_write(outbox, written)?;
     }
 }
