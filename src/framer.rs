@@ -167,7 +167,8 @@ pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     ending: bool,
     /// Set with [`Framer::set_fast_path`].
     fast_path: bool,
-    /// Skipping, ending, or the fast path off: one test keeps the fast path out.
+    /// Held-back bytes, skipping, ending, or the fast path off: one test keeps the
+    /// fast paths out. Refreshed wherever one of those changes.
     general_only: bool,
     /// Data bytes of the current frame so far, skipped ones included.
     frame_len: u64,
@@ -230,16 +231,18 @@ impl<const N: usize> Framer<N> {
         // The fast path, inline: `inline(always)` because with a second call site in
         // a crate the compiler stops inlining this by itself, and the gain (a sixth
         // of the time on short lines) is gone. Its tests come first, cheapest first.
+        debug_assert_eq!(self.general_only, self.needs_general_step(), "stale flag");
         if self.phase == Phase::EndFound {
             self.phase = Phase::Framing;
             self.frame_len = 0;
             return Some(Event::Terminator);
         }
-        if let Terminator::Bytes(needle) = &self.terminator {
-            if !self.general_only && self.held_start == self.held.len() {
+        if let Terminator::Bytes(delimiter) = &self.terminator {
+            if !self.general_only {
                 if input.is_empty() {
                     return None;
                 }
+                let needle: &[u8] = delimiter;
                 match search::find(&[], input, needle) {
                     Found::At(at) if self.frame_len + at as u64 <= self.max_frame_len => {
                         let (data, rest) = input.split_at(at);
@@ -291,11 +294,7 @@ impl<const N: usize> Framer<N> {
         let Terminator::Count(remaining) = &mut self.terminator else {
             return None;
         };
-        if self.general_only
-            || self.held_start != self.held.len()
-            || *remaining == 0
-            || input.is_empty()
-        {
+        if self.general_only || *remaining == 0 || input.is_empty() {
             return None;
         }
         let len = usize::try_from(*remaining).map_or(input.len(), |r| r.min(input.len()));
@@ -411,6 +410,7 @@ impl<const N: usize> Framer<N> {
     fn account_data(&mut self, len: usize, from_held: bool) {
         if from_held {
             self.held_start += len;
+            self.refresh_general_only();
         } else {
             self.position += len as u64;
         }
@@ -435,6 +435,7 @@ impl<const N: usize> Framer<N> {
     fn consume_end(&mut self, input: &mut &[u8], len: usize) {
         let from_held = len.min(self.held.len() - self.held_start);
         self.held_start += from_held;
+        self.refresh_general_only();
         let from_input = len - from_held;
         *input = &input[from_input..];
         self.position += from_input as u64;
@@ -492,6 +493,7 @@ impl<const N: usize> Framer<N> {
             .expect("a partial terminator is shorter than the terminator, which fits in N");
         self.position += input.len() as u64;
         *input = &[];
+        self.refresh_general_only();
     }
 
     /// Sets what ends the current and following frames (asynchat's `set_terminator`).
@@ -584,10 +586,10 @@ impl<const N: usize> Framer<N> {
     pub fn reset(&mut self) {
         self.phase = Phase::Framing;
         self.ending = false;
-        self.refresh_general_only();
         self.held.clear();
         self.held_start = 0;
         self.frame_len = 0;
+        self.refresh_general_only();
     }
 
     /// Turns the inline fast path of [`next_event`](Self::next_event) on (the default)
@@ -601,7 +603,15 @@ impl<const N: usize> Framer<N> {
 
     /// Recomputes `general_only` after a change of what it summarises.
     fn refresh_general_only(&mut self) {
-        self.general_only = self.ending || self.phase == Phase::Skipping || !self.fast_path;
+        self.general_only = self.needs_general_step();
+    }
+
+    /// What `general_only` summarises: a state the fast paths do not handle.
+    fn needs_general_step(&self) -> bool {
+        self.ending
+            || self.phase == Phase::Skipping
+            || !self.fast_path
+            || self.held_start != self.held.len()
     }
 }
 
