@@ -242,12 +242,12 @@ impl<const N: usize> Framer<N> {
                 if input.is_empty() {
                     return None;
                 }
-                let needle: &[u8] = delimiter;
-                match search::find(&[], input, needle) {
+                match search::find(&[], input, delimiter) {
                     Found::At(at) if self.frame_len + at as u64 <= self.max_frame_len => {
+                        let width = delimiter.width();
                         let (data, rest) = input.split_at(at);
-                        *input = &rest[needle.len()..];
-                        self.position += (at + needle.len()) as u64;
+                        *input = &rest[width..];
+                        self.position += (at + width) as u64;
                         if data.is_empty() {
                             self.frame_len = 0;
                             return Some(Event::Terminator);

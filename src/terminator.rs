@@ -130,6 +130,28 @@ impl<const N: usize> Delimiter<N> {
     }
 }
 
+impl<const N: usize> Delimiter<N> {
+    /// The first byte, without the length check that taking the slice costs: a
+    /// delimiter is never empty (`N` is at least 1 for one to exist).
+    #[inline(always)]
+    pub(crate) fn first(&self) -> u8 {
+        self.bytes.first().copied().unwrap_or_default()
+    }
+
+    /// The second byte, if the delimiter is that long, without taking the slice
+    /// (bytes past the length are zero).
+    #[inline(always)]
+    pub(crate) fn second(&self) -> Option<u8> {
+        self.bytes.get(1).copied()
+    }
+
+    /// The length, without taking the slice.
+    #[inline(always)]
+    pub(crate) fn width(&self) -> usize {
+        self.len
+    }
+}
+
 impl<const N: usize> Deref for Delimiter<N> {
     type Target = [u8];
 
