@@ -22,11 +22,12 @@ pub(crate) enum Found {
 /// set-up costs more than the scan on the few bytes a UART or a `recv` of 1 returns.
 const SHORT_INPUT: usize = 16;
 
-/// Leftmost, non-overlapping search of `needle` (not empty) in `held ++ input`.
+/// Leftmost, non-overlapping search of the terminator `delimiter` in `held ++ input`.
 ///
-/// Cost: the held bytes are checked naively (`held.len() * needle.len()`, both bounded
-/// by the framer's capacity); the input is scanned once with `memchr`, plus the final
-/// `needle.len() - 1` bytes once more for a partial match.
+/// Cost: the held bytes are checked naively (`held.len()` times the terminator's
+/// length, both bounded by the framer's capacity); the input is scanned once with
+/// `memchr` (or `memmem` in a long input), plus its final bytes, fewer than the
+/// terminator's length, once more for a partial match.
 #[inline(always)]
 pub(crate) fn find<const N: usize>(held: &[u8], input: &[u8], delimiter: &Delimiter<N>) -> Found {
     for start in 0..held.len() {

@@ -138,8 +138,9 @@ impl<const N: usize> Delimiter<N> {
         self.bytes.first().copied().unwrap_or_default()
     }
 
-    /// The second byte, if the delimiter is that long, without taking the slice
-    /// (bytes past the length are zero).
+    /// The second stored byte, without taking the slice: the delimiter's second byte
+    /// if it has two or more, else the zero that pads the storage (`None` only when
+    /// `N` is 1). The caller knows the length.
     #[inline(always)]
     pub(crate) fn second(&self) -> Option<u8> {
         self.bytes.get(1).copied()
