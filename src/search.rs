@@ -293,6 +293,12 @@ mod tests {
                 }
             }
         }
+        // And where there is one, it is taken: the point is its speed.
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        assert_eq!(
+            find_with_packed_pair(&[b'a'; 256], b"\r\n.\r\n"),
+            Some(None)
+        );
     }
 
     #[test]
