@@ -253,6 +253,7 @@ mod tests {
         // A false candidate followed by bytes like the storage's padding.
         assert_eq!(find_bytes(b"", b"a\r\0\r\x01\r\n", b"\r\n"), Found::At(5));
         assert_eq!(find_bytes(b"", b"\r\0", b"\r\n"), Found::PrefixFrom(2));
+        assert_eq!(find_bytes(b"", b"\r\x01\r\n", b"\r\n"), Found::At(2));
         // Longer than the short-input loop: memchr finds the candidates.
         let mut long = [b'x'; 40].to_vec();
         long.extend_from_slice(b"\r\r\n");
