@@ -29,7 +29,7 @@
 //! framer is in a frame, skipping one, or owes a frame end.
 
 use crate::error::{FrameTooLong, Truncated};
-use crate::search::{self, Found};
+use crate::search::{self, Found, Memo};
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// What the [`Framer`] found next in its input.
@@ -158,6 +158,8 @@ enum Phase {
 #[derive(Clone, Debug)]
 pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     terminator: Terminator<N>,
+    /// What the search learned about the terminator; new with each terminator.
+    memo: Memo,
     /// A possible terminator cut off by the end of an earlier slice. Bytes before
     /// `held_start` were already reported or consumed.
     held: heapless::Vec<u8, N>,
@@ -193,6 +195,7 @@ impl<const N: usize> Framer<N> {
     pub const fn with_terminator(terminator: Terminator<N>) -> Self {
         Framer {
             terminator,
+            memo: Memo::new(),
             held: heapless::Vec::new(),
             held_start: 0,
             phase: Phase::Framing,
@@ -242,7 +245,7 @@ impl<const N: usize> Framer<N> {
                 if input.is_empty() {
                     return None;
                 }
-                match search::find(&[], input, delimiter) {
+                match search::find(&[], input, delimiter, &mut self.memo) {
                     Found::At(at) if self.frame_len + at as u64 <= self.max_frame_len => {
                         let width = delimiter.width();
                         let (data, rest) = input.split_at(at);
@@ -332,7 +335,8 @@ impl<const N: usize> Framer<N> {
                     _ => (available, None),
                 },
                 Terminator::Bytes(needle) => {
-                    match search::find(&self.held[self.held_start..], input, needle) {
+                    let held = &self.held[self.held_start..];
+                    match search::find(held, input, needle, &mut self.memo) {
                         Found::At(at) => (at, Some(needle.len())),
                         // At the end of the stream nothing can complete a terminator.
                         Found::PrefixFrom(_) if self.ending => (available, None),
@@ -509,6 +513,7 @@ impl<const N: usize> Framer<N> {
     /// frame ends; usually you want to wait for [`Event::Discarded`].
     pub fn set_terminator(&mut self, terminator: Terminator<N>) {
         self.terminator = terminator;
+        self.memo = Memo::new();
     }
 
     /// The terminator in force. A [`Terminator::Count`] shows the bytes still

@@ -5,7 +5,42 @@
 //! offsets into that virtual slice. [`find`] is the only entry: the framer's fast path
 //! and its general step both call it, so there is one search rule.
 
+use memchr::arch::all::packedpair::Pair;
+
 use crate::terminator::Delimiter;
+
+/// What the search keeps between calls for one terminator: the two of its bytes
+/// that `memchr`'s packed-pair searcher looks for. Choosing them ranks every byte of
+/// the terminator, about 170 instructions: once per terminator instead of once per
+/// long search (once per 4 KiB read of an SMTP body). The framer starts a new one
+/// whenever its terminator changes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Memo {
+    pair: Option<Pair>,
+}
+
+impl Memo {
+    /// A memo that knows nothing yet.
+    pub(crate) const fn new() -> Self {
+        Memo { pair: None }
+    }
+
+    /// The pair for `needle`, the terminator this memo belongs to.
+    #[cfg_attr(
+        not(any(target_arch = "x86_64", target_arch = "aarch64")),
+        allow(dead_code)
+    )]
+    fn pair(&mut self, needle: &[u8]) -> Option<Pair> {
+        // A pair that does not fit the needle would make the searcher panic; the
+        // framer renews the memo with each terminator, and this keeps a slip there
+        // from becoming a panic.
+        let fits = |pair: &Pair| usize::from(pair.index1().max(pair.index2())) < needle.len();
+        if !self.pair.as_ref().is_some_and(fits) {
+            self.pair = Pair::new(needle);
+        }
+        self.pair
+    }
+}
 
 /// Where the leftmost terminator is, or where a possible one starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,7 +64,12 @@ const SHORT_INPUT: usize = 16;
 /// `memchr` (or `memmem` in a long input), plus its final bytes, fewer than the
 /// terminator's length, once more for a partial match.
 #[inline(always)]
-pub(crate) fn find<const N: usize>(held: &[u8], input: &[u8], delimiter: &Delimiter<N>) -> Found {
+pub(crate) fn find<const N: usize>(
+    held: &[u8],
+    input: &[u8],
+    delimiter: &Delimiter<N>,
+    memo: &mut Memo,
+) -> Found {
     for start in 0..held.len() {
         if let Some(whole) = matches_at(&held[start..], input, delimiter) {
             return if whole {
@@ -59,7 +99,7 @@ pub(crate) fn find<const N: usize>(held: &[u8], input: &[u8], delimiter: &Delimi
     };
     match input.get(at + 1..at + delimiter.width()) {
         Some(tail) if is_tail(tail, delimiter) => Found::At(base + at),
-        _ => match find_after_first_candidate(&input[at..], delimiter) {
+        _ => match find_after_first_candidate(&input[at..], delimiter, memo) {
             Found::At(i) => Found::At(base + at + i),
             Found::PrefixFrom(i) => Found::PrefixFrom(base + at + i),
         },
@@ -89,12 +129,16 @@ const LONG_INPUT: usize = 256;
 /// starts every line): after one false candidate in a long input, `memmem` beats
 /// more candidates.
 #[inline(never)]
-fn find_after_first_candidate<const N: usize>(input: &[u8], delimiter: &Delimiter<N>) -> Found {
+fn find_after_first_candidate<const N: usize>(
+    input: &[u8],
+    delimiter: &Delimiter<N>,
+    memo: &mut Memo,
+) -> Found {
     let needle: &[u8] = delimiter;
     let found = if needle.len() >= LONG_NEEDLE && input.len() >= LONG_INPUT {
-        find_with_memmem(input, needle)
+        find_with_memmem(input, needle, memo)
     } else {
-        find_whole(input, needle)
+        find_whole(input, needle, memo)
     };
     match found {
         Some(at) => Found::At(at),
@@ -126,7 +170,7 @@ fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
 /// more than the frame). When the first byte keeps matching without the rest (`\r`
 /// in a `\r\n.\r\n` search), it hands the rest of the haystack to `memmem`, whose
 /// set-up cost is then paid once for a long stretch.
-fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+fn find_whole(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<usize> {
     /// False candidates before switching to `memmem`.
     const MAX_MISSES: usize = 4;
     let (&first, rest) = needle.split_first()?;
@@ -142,18 +186,19 @@ fn find_whole(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         }
         from = i + 1;
     }
-    find_with_memmem(&haystack[from..], needle).map(|i| from + i)
+    find_with_memmem(&haystack[from..], needle, memo).map(|i| from + i)
 }
 
 /// `memmem` for a long stretch: the SIMD "packed pair" search that `memmem` itself
 /// runs for short needles, built directly. `memchr::memmem::find` would build a
 /// whole `memmem` searcher on every call (a Rabin-Karp table, the pair, the dispatch):
 /// about 600 instructions, paid once per slice when an SMTP body arrives in 4 KiB
-/// reads. The framer cannot keep a built searcher: it would borrow the framer's own
-/// terminator. Out of line: the searchers need a large stack frame.
+/// reads. The framer cannot keep a built searcher (it would borrow the framer's own
+/// terminator, and its SIMD registers would double the framer's size); it keeps the
+/// pair in `memo`. Out of line: the searchers need a large stack frame.
 #[inline(never)]
-fn find_with_memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    match find_with_packed_pair(haystack, needle) {
+fn find_with_memmem(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<usize> {
+    match find_with_packed_pair(haystack, needle, memo) {
         Some(found) => found,
         None => memchr::memmem::find(haystack, needle),
     }
@@ -162,9 +207,9 @@ fn find_with_memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// The packed-pair search where this target has one and the haystack is long enough
 /// for it, else `None`.
 #[cfg(target_arch = "x86_64")]
-fn find_with_packed_pair(haystack: &[u8], needle: &[u8]) -> Option<Option<usize>> {
+fn find_with_packed_pair(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<Option<usize>> {
     use memchr::arch::x86_64::{avx2, sse2};
-    let pair = memchr::arch::all::packedpair::Pair::new(needle)?;
+    let pair = memo.pair(needle)?;
     if let Some(finder) = avx2::packedpair::Finder::with_pair(needle, pair) {
         (haystack.len() >= finder.min_haystack_len()).then(|| finder.find(haystack, needle))
     } else {
@@ -175,16 +220,20 @@ fn find_with_packed_pair(haystack: &[u8], needle: &[u8]) -> Option<Option<usize>
 
 /// See the `x86_64` version.
 #[cfg(target_arch = "aarch64")]
-fn find_with_packed_pair(haystack: &[u8], needle: &[u8]) -> Option<Option<usize>> {
+fn find_with_packed_pair(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<Option<usize>> {
     use memchr::arch::aarch64::neon;
-    let pair = memchr::arch::all::packedpair::Pair::new(needle)?;
+    let pair = memo.pair(needle)?;
     let finder = neon::packedpair::Finder::with_pair(needle, pair)?;
     (haystack.len() >= finder.min_haystack_len()).then(|| finder.find(haystack, needle))
 }
 
 /// See the `x86_64` version: elsewhere, `memmem` decides.
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-fn find_with_packed_pair(_haystack: &[u8], _needle: &[u8]) -> Option<Option<usize>> {
+fn find_with_packed_pair(
+    _haystack: &[u8],
+    _needle: &[u8],
+    _memo: &mut Memo,
+) -> Option<Option<usize>> {
     None
 }
 
@@ -217,23 +266,38 @@ mod tests {
 
     /// `find` with a plain byte string for the terminator.
     fn find_bytes(held: &[u8], input: &[u8], needle: &[u8]) -> Found {
-        find(held, input, &Delimiter::<8>::new(needle).unwrap())
+        find(
+            held,
+            input,
+            &Delimiter::<8>::new(needle).unwrap(),
+            &mut Memo::new(),
+        )
     }
 
     #[test]
     fn finds_leftmost_whole_match() {
-        assert_eq!(find_whole(b"xx\r\nyy\r\n", b"\r\n"), Some(2));
-        assert_eq!(find_whole(b"aaab", b"aab"), Some(1));
-        assert_eq!(find_whole(b"\r\r\n", b"\r\n"), Some(1));
-        assert_eq!(find_whole(b"\r", b"\r\n"), None);
-        assert_eq!(find_whole(b"", b"\n"), None);
-        assert_eq!(find_whole(b"ab\n", b"\n"), Some(2));
+        assert_eq!(
+            find_whole(b"xx\r\nyy\r\n", b"\r\n", &mut Memo::new()),
+            Some(2)
+        );
+        assert_eq!(find_whole(b"aaab", b"aab", &mut Memo::new()), Some(1));
+        assert_eq!(find_whole(b"\r\r\n", b"\r\n", &mut Memo::new()), Some(1));
+        assert_eq!(find_whole(b"\r", b"\r\n", &mut Memo::new()), None);
+        assert_eq!(find_whole(b"", b"\n", &mut Memo::new()), None);
+        assert_eq!(find_whole(b"ab\n", b"\n", &mut Memo::new()), Some(2));
         // Past the false candidates, memmem takes over.
         assert_eq!(
-            find_whole(b"\r\n\r\n\r\n\r\n\r\n\r\n.\r\n", b"\r\n.\r\n"),
+            find_whole(
+                b"\r\n\r\n\r\n\r\n\r\n\r\n.\r\n",
+                b"\r\n.\r\n",
+                &mut Memo::new()
+            ),
             Some(10)
         );
-        assert_eq!(find_whole(b"\r\r\r\r\r\r\r", b"\r\n"), None);
+        assert_eq!(
+            find_whole(b"\r\r\r\r\r\r\r", b"\r\n", &mut Memo::new()),
+            None
+        );
     }
 
     #[test]
@@ -290,7 +354,7 @@ mod tests {
                     let end = (at + needle.len()).min(len);
                     haystack[at..end].copy_from_slice(&needle[..end - at]);
                     assert_eq!(
-                        find_with_memmem(&haystack, needle),
+                        find_with_memmem(&haystack, needle, &mut Memo::new()),
                         memchr::memmem::find(&haystack, needle),
                         "{needle:?} in {haystack:?}"
                     );
@@ -300,9 +364,21 @@ mod tests {
         // And where there is one, it is taken: the point is its speed.
         #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
         assert_eq!(
-            find_with_packed_pair(&[b'a'; 256], b"\r\n.\r\n"),
+            find_with_packed_pair(&[b'a'; 256], b"\r\n.\r\n", &mut Memo::new()),
             Some(None)
         );
+    }
+
+    #[test]
+    fn memo_keeps_a_pair_that_fits() {
+        let mut memo = Memo::new();
+        let long = memo.pair(b"\r\n.\r\n").unwrap();
+        assert_eq!((long.index1(), long.index2()), (2, 0), "memchr's choice");
+        // Kept for the same needle; renewed when it would not fit a shorter one.
+        let again = memo.pair(b"\r\n.\r\n").unwrap();
+        assert_eq!((again.index1(), again.index2()), (2, 0));
+        let short = memo.pair(b"\r\r").unwrap();
+        assert!(short.index1() < 2 && short.index2() < 2);
     }
 
     #[test]

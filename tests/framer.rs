@@ -276,6 +276,39 @@ fn count_becomes_none_after_firing() {
 }
 
 #[test]
+fn terminator_change_starts_a_new_search() {
+    // A long search under `\r\n.\r\n` teaches the framer which of its bytes to look
+    // for (the third, a `.`); a two-byte terminator has no third byte. Both are long
+    // enough, and full enough of false candidates, to reach memmem.
+    let mut body = b"\r\nab".repeat(100);
+    body.extend_from_slice(b"\r\n.\r\n");
+    let mut lines = b"\rx".repeat(200);
+    lines.extend_from_slice(b"\r\r");
+    let mut stream = body.clone();
+    stream.extend_from_slice(&lines);
+    for fast_path in [true, false] {
+        let mut framer = Framer::new(Terminator::literal(b"\r\n.\r\n"));
+        framer.set_fast_path(fast_path);
+        let mut input: &[u8] = &stream;
+        let mut events = Vec::new();
+        while let Some(event) = framer.next_event(&mut input) {
+            let event = ev(event);
+            if event == Ev::Terminator {
+                framer.set_terminator(Terminator::literal(b"\r\r"));
+            }
+            events.push(event);
+        }
+        let expected = [
+            d(&body[..body.len() - 5]),
+            Ev::Terminator,
+            d(&lines[..lines.len() - 2]),
+            Ev::Terminator,
+        ];
+        assert_eq!(events, expected, "fast path {fast_path}");
+    }
+}
+
+#[test]
 fn terminator_change_rescans_held_bytes() {
     // "ab" is held back under "abc"; switching to "b" finds it inside them.
     let mut framer = Framer::new(Terminator::literal(b"abc"));
