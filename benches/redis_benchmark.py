@@ -1,10 +1,14 @@
 """redis-benchmark against examples/redis_server.rs and a real redis-server, on two
 ports in the same run, side by side (requests per second; higher is better).
 
-    python3 benches/redis_benchmark.py
+    python3 benches/redis_benchmark.py [ROUNDS]
 
 Needs redis-server and redis-benchmark (Debian's redis-server package). Builds the
-example in release first. A benchmark, not a test: it prints, it does not judge."""
+example in release first. Each round benchmarks both servers, in alternating order;
+with ROUNDS > 1 (default 5) it prints each line's median over the rounds, since one
+100 000-request line takes a tenth of a second and moves by +-15 % between runs.
+A benchmark, not a test: it prints, it does not judge."""
+import statistics
 import os
 import re
 import socket
@@ -55,18 +59,31 @@ def main():
                              str(ours_port)], stdout=subprocess.DEVNULL)
     real = subprocess.Popen(["redis-server", "--port", str(real_port), "--save", "",
                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    ours_runs, real_runs = [], []
     try:
         wait_for(ours_port)
         wait_for(real_port)
-        ours_rates, real_rates = bench(ours_port), bench(real_port)
+        for round in range(rounds):
+            # Alternate who goes first, so that neither always meets a warmer machine.
+            if round % 2 == 0:
+                ours_runs.append(bench(ours_port))
+                real_runs.append(bench(real_port))
+            else:
+                real_runs.append(bench(real_port))
+                ours_runs.append(bench(ours_port))
     finally:
         ours.kill()
         real.kill()
-    print(f"redis-benchmark {' '.join(ARGS)}")
-    print(f"{'test':<16} {'redis_server.rs':>16} {'redis-server':>14} {'ratio':>7}")
-    for test, real_rate in real_rates.items():
-        ours_rate = ours_rates.get(test, 0.0)
-        print(f"{test:<16} {ours_rate:>16,.0f} {real_rate:>14,.0f} {ours_rate / real_rate:>6.2f}x")
+    print(f"redis-benchmark {' '.join(ARGS)}, median of {rounds} round(s)")
+    print(f"{'test':<16} {'redis_server.rs':>16} {'redis-server':>14} {'ratio':>7}"
+          f"  ratio per round")
+    for test in real_runs[0]:
+        ours_rate = statistics.median(run.get(test, 0.0) for run in ours_runs)
+        real_rate = statistics.median(run[test] for run in real_runs)
+        per_round = " ".join(f"{o.get(test, 0.0) / r[test]:.2f}" for o, r in zip(ours_runs, real_runs))
+        print(f"{test:<16} {ours_rate:>16,.0f} {real_rate:>14,.0f} {ours_rate / real_rate:>6.2f}x"
+              f"  {per_round}")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,11 @@ enum Expect {
 struct Resp {
     db: Db,
     expect: Expect,
+    /// The request's arguments: the first `argc` of `args`. The buffers stay from
+    /// one request to the next, so that a `PING` or a `GET` allocates nothing for
+    /// them.
     args: Vec<Vec<u8>>,
+    argc: usize,
 }
 
 impl Resp {
@@ -57,7 +61,19 @@ impl Resp {
             db,
             expect: Expect::Request,
             args: Vec::new(),
+            argc: 0,
         }
+    }
+
+    fn push_arg(&mut self, arg: &[u8]) {
+        match self.args.get_mut(self.argc) {
+            Some(buffer) => {
+                buffer.clear();
+                buffer.extend_from_slice(arg);
+            }
+            None => self.args.push(arg.to_vec()),
+        }
+        self.argc += 1;
     }
 
     /// Header lines again.
@@ -75,20 +91,19 @@ impl Resp {
     fn request(&mut self, line: &[u8], ctx: &mut Context<'_>) {
         let Some(count) = line.strip_prefix(b"*") else {
             // Inline: space-separated words.
-            let args: Vec<Vec<u8>> = line
-                .split(|&b| b == b' ')
-                .filter(|word| !word.is_empty())
-                .map(<[u8]>::to_vec)
-                .collect();
-            if !args.is_empty() {
-                self.execute(args, ctx);
+            self.argc = 0;
+            for word in line.split(|&b| b == b' ').filter(|word| !word.is_empty()) {
+                self.push_arg(word);
+            }
+            if self.argc > 0 {
+                self.execute(ctx);
             }
             return;
         };
         match parse_int(count) {
             Some(n) if n <= 0 => {}
             Some(n) if n as u64 <= MAX_ARGS as u64 => {
-                self.args.clear();
+                self.argc = 0;
                 self.lines(ctx, Expect::BulkLen { left: n as usize });
             }
             Some(_) => Self::protocol_error(ctx, "invalid multibulk length"),
@@ -118,17 +133,18 @@ impl Resp {
         let Some(arg) = body.strip_suffix(b"\r\n") else {
             return Self::protocol_error(ctx, "bulk argument not followed by CRLF");
         };
-        self.args.push(arg.to_vec());
+        self.push_arg(arg);
         if left > 1 {
             return self.lines(ctx, Expect::BulkLen { left: left - 1 });
         }
-        let args = std::mem::take(&mut self.args);
-        self.execute(args, ctx);
+        self.execute(ctx);
         self.lines(ctx, Expect::Request);
     }
 
-    /// Runs a command. Takes the arguments by value: a `SET` keeps them as they are.
-    fn execute(&mut self, mut args: Vec<Vec<u8>>, ctx: &mut Context<'_>) {
+    /// Runs the command in the first `argc` arguments. A `SET` takes its key and
+    /// value out of their buffers as they are, into the map.
+    fn execute(&mut self, ctx: &mut Context<'_>) {
+        let args = &mut self.args[..self.argc];
         let mut db = self.db.borrow_mut();
         let name = |expected: &[u8]| args[0].eq_ignore_ascii_case(expected);
         let arity = args.len() - 1;
@@ -138,8 +154,8 @@ impl Resp {
         } else if (name(b"PING") || name(b"ECHO")) && arity == 1 {
             bulk(Some(&args[1]))
         } else if name(b"SET") && arity == 2 {
-            let value = args.pop().unwrap_or_default();
-            let key = args.pop().unwrap_or_default();
+            let value = std::mem::take(&mut args[2]);
+            let key = std::mem::take(&mut args[1]);
             db.insert(key, value);
             Outgoing::from(&b"+OK\r\n"[..])
         } else if name(b"GET") && arity == 1 {
@@ -194,8 +210,23 @@ fn integer(n: usize) -> Outgoing<'static> {
     Outgoing::from(format!(":{n}\r\n"))
 }
 
+/// A decimal integer, optionally negative, as Redis writes lengths and counts.
 fn parse_int(digits: &[u8]) -> Option<i64> {
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    let (negative, digits) = match digits {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, digits),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + i64::from(digit - b'0');
+    }
+    Some(if negative { -n } else { n })
 }
 
 impl FrameHandler for Resp {
