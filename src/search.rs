@@ -379,6 +379,12 @@ mod tests {
         assert_eq!((again.index1(), again.index2()), (2, 0));
         let short = memo.pair(b"\r\r").unwrap();
         assert!(short.index1() < 2 && short.index2() < 2);
+        // A pair reaching past the end of a shorter needle is renewed too.
+        let mut memo = Memo::new();
+        let long = memo.pair(b"aaaaz").unwrap();
+        assert_eq!(long.index1(), 4, "memchr's choice: the rare z");
+        let short = memo.pair(b"\r\n").unwrap();
+        assert!(short.index1() < 2 && short.index2() < 2);
     }
 
     #[test]
