@@ -15,6 +15,13 @@ use crate::terminator::Delimiter;
 /// long search (once per 4 KiB read of an SMTP body). The framer starts a new one
 /// whenever its terminator changes.
 #[derive(Clone, Copy, Debug)]
+// Measured, not derived: packed as 3 bytes among the framer's one-byte flags, the
+// memo made feeding one byte at a time 35 % slower on the development machine
+// (3.0 ms against 4.1 ms for 1 MiB, the same instructions, in every run). Two-byte
+// alignment leaves the flags where they were before the memo; the framer stays 192
+// bytes. Without hardware counters the cause (a store-forwarding or aliasing stall
+// on the flags, most likely) could not be pinned down.
+#[repr(align(2))]
 pub(crate) struct Memo {
     pair: Option<Pair>,
 }
