@@ -128,9 +128,7 @@ impl<const N: usize> Delimiter<N> {
             len: bytes.len(),
         })
     }
-}
 
-impl<const N: usize> Delimiter<N> {
     /// The first byte, without the length check that taking the slice costs: a
     /// delimiter is never empty (`N` is at least 1 for one to exist).
     #[inline(always)]
