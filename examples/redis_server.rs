@@ -30,6 +30,9 @@ const MAX_LINE_LEN: u64 = 64 * 1024;
 const MAX_BULK_LEN: u64 = 64 << 20;
 /// The most arguments in one request.
 const MAX_ARGS: usize = 1 << 20;
+/// Argument buffers kept from one request for the next, and the most each keeps.
+const KEPT_ARGS: usize = 8;
+const KEPT_ARG_CAPACITY: usize = 4096;
 
 type Db = Rc<RefCell<HashMap<Vec<u8>, Vec<u8>>>>;
 
@@ -185,6 +188,21 @@ impl Resp {
             ))
         };
         let _ = ctx.push(reply);
+        drop(db);
+        self.trim_args();
+    }
+
+    /// Keeps the buffers of a usual request for the next one, and nothing of a
+    /// large one: a client that sent a 64 MiB argument or a million arguments once
+    /// must not hold that memory for the rest of its connection.
+    fn trim_args(&mut self) {
+        self.argc = 0;
+        self.args.truncate(KEPT_ARGS);
+        for buffer in &mut self.args {
+            if buffer.capacity() > KEPT_ARG_CAPACITY {
+                *buffer = Vec::new();
+            }
+        }
     }
 }
 
