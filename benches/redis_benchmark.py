@@ -8,10 +8,10 @@ example in release first. Each round benchmarks both servers, in alternating ord
 with ROUNDS > 1 (default 5) it prints each line's median over the rounds, since one
 100 000-request line takes a tenth of a second and moves by +-15 % between runs.
 A benchmark, not a test: it prints, it does not judge."""
-import statistics
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -59,14 +59,14 @@ def main():
                              str(ours_port)], stdout=subprocess.DEVNULL)
     real = subprocess.Popen(["redis-server", "--port", str(real_port), "--save", "",
                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    rounds = max(1, int(sys.argv[1])) if len(sys.argv) > 1 else 5
     ours_runs, real_runs = [], []
     try:
         wait_for(ours_port)
         wait_for(real_port)
-        for round in range(rounds):
+        for i in range(rounds):
             # Alternate who goes first, so that neither always meets a warmer machine.
-            if round % 2 == 0:
+            if i % 2 == 0:
                 ours_runs.append(bench(ours_port))
                 real_runs.append(bench(real_port))
             else:
