@@ -19,6 +19,26 @@ fn measure(run: &dyn Fn() -> usize) -> usize {
     run()
 }
 
+/// The read size a workload's name asks for: `-4096`, `-1-byte`, or the whole input.
+fn slice_len(name: &str, whole: usize) -> usize {
+    if name.ends_with("-4096") {
+        4096
+    } else if name.ends_with("-1-byte") {
+        1
+    } else {
+        whole
+    }
+}
+
+/// The lines fed one byte at a time: the first 256 KiB of the lines workload (one
+/// byte at a time is slow under callgrind), and the lines in it.
+fn one_byte_lines() -> (Vec<u8>, usize) {
+    let (mut data, _) = lines(4 * MIB, 1, 128);
+    data.truncate(256 * 1024);
+    let count = memchr::memchr_iter(b'\n', &data).count();
+    (data, count)
+}
+
 /// Each workload: its name, its input's size in bytes, and the run, which returns
 /// what it found; `main` checks that against the expected count.
 fn main() {
@@ -26,16 +46,12 @@ fn main() {
     let crlf = Terminator::literal(b"\r\n");
     let (bytes, found, expected) = match name.as_str() {
         "lines-whole" | "lines-4096" | "frame-reader-whole" | "lines-1-byte" => {
-            let (mut data, mut count) = lines(4 * MIB, 1, 128);
-            if name == "lines-1-byte" {
-                data.truncate(256 * 1024);
-                count = memchr::memchr_iter(b'\n', &data).count();
-            }
-            let slice = match name.as_str() {
-                "lines-4096" => 4096,
-                "lines-1-byte" => 1,
-                _ => data.len(),
+            let (data, count) = if name == "lines-1-byte" {
+                one_byte_lines()
+            } else {
+                lines(4 * MIB, 1, 128)
             };
+            let slice = slice_len(&name, data.len());
             let data = black_box(data);
             let found = if name == "frame-reader-whole" {
                 measure(&|| whole_frames(crlf, &data, slice).0)
@@ -46,22 +62,14 @@ fn main() {
         }
         "smtp-whole" | "smtp-4096" => {
             let (data, count) = smtp(4 * MIB);
-            let slice = if name == "smtp-4096" {
-                4096
-            } else {
-                data.len()
-            };
+            let slice = slice_len(&name, data.len());
             let end = Terminator::literal(b"\r\n.\r\n");
             let found = measure(&|| frame(end, &data, slice).0);
             (data.len(), found, count)
         }
         "echo-whole" | "echo-4096" => {
             let (data, count) = echo(4 * MIB);
-            let slice = if name == "echo-4096" {
-                4096
-            } else {
-                data.len()
-            };
+            let slice = slice_len(&name, data.len());
             let found = measure(&|| frame_echo(&data, slice));
             (data.len(), found, count)
         }
@@ -77,28 +85,18 @@ fn main() {
         // The peers, for instruction ratios by hand; not in the guard.
         "peer-memchr-crlf-whole" | "peer-memchr-crlf-4096" => {
             let (data, count) = lines(4 * MIB, 1, 128);
-            let slice = if name.ends_with("4096") {
-                4096
-            } else {
-                data.len()
-            };
+            let slice = slice_len(&name, data.len());
             let found = measure(&|| memchr_crlf(&data, slice));
             (data.len(), found, count)
         }
         "peer-dfa-1-byte" => {
-            let (mut data, _) = lines(4 * MIB, 1, 128);
-            data.truncate(256 * 1024);
-            let count = memchr::memchr_iter(b'\n', &data).count();
+            let (data, count) = one_byte_lines();
             let found = measure(&|| dfa_crlf(&data, 1));
             (data.len(), found, count)
         }
         "peer-parse-skip-whole" | "peer-parse-skip-4096" => {
             let (data, count) = echo(4 * MIB);
-            let slice = if name.ends_with("4096") {
-                4096
-            } else {
-                data.len()
-            };
+            let slice = slice_len(&name, data.len());
             let found = measure(&|| parse_skip_echo(&data, slice));
             (data.len(), found, count)
         }
