@@ -319,10 +319,17 @@ impl<const N: usize> Framer<N> {
     /// The input goes in and comes back by value: behind a reference, the caller's
     /// slice would live in memory instead of registers, which costs every call.
     #[inline(never)]
-    fn step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
-        if let Some((data, rest)) = self.take_count(input) {
-            return (Some(Event::Data(data)), rest);
+    fn step<'a, 'i: 'a>(&'a mut self, input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
+        match self.take_count(input) {
+            Some((data, rest)) => (Some(Event::Data(data)), rest),
+            None => self.search_step(input),
         }
+    }
+
+    /// The general step after `take_count`, out of line again: its registers would
+    /// otherwise be saved and restored on every count's data too.
+    #[inline(never)]
+    fn search_step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
         loop {
             let held_len = self.held.len() - self.held_start;
             let available = held_len + input.len();
