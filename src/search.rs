@@ -7,6 +7,7 @@
 
 use memchr::arch::all::packedpair::Pair;
 
+use crate::byte_search::find_byte;
 use crate::terminator::Delimiter;
 
 /// What the search keeps between calls for one terminator: the two of its bytes
@@ -67,9 +68,10 @@ const SHORT_INPUT: usize = 16;
 /// Leftmost, non-overlapping search of the terminator `delimiter` in `held ++ input`.
 ///
 /// Cost: the held bytes are checked naively (`held.len()` times the terminator's
-/// length, both bounded by the framer's capacity); the input is scanned once with
-/// `memchr` (or `memmem` in a long input), plus its final bytes, fewer than the
-/// terminator's length, once more for a partial match.
+/// length, both bounded by the framer's capacity); the input is scanned once for
+/// the terminator's first byte ([`find_byte`]; `memmem` past false candidates in a
+/// long input), plus its final bytes, fewer than the terminator's length, once more
+/// for a partial match.
 #[inline(always)]
 pub(crate) fn find<const N: usize>(
     held: &[u8],
@@ -99,7 +101,7 @@ pub(crate) fn find<const N: usize>(
             _ => input.iter().position(|&b| b == first),
         }
     } else {
-        memchr::memchr(first, input)
+        find_byte(first, input)
     };
     let Some(at) = candidate else {
         return Found::PrefixFrom(base + input.len());
