@@ -15,10 +15,10 @@
 //!    both against the reference model.
 //! 3. The **general step** ([`Framer::step`], out of line) handles the rest. It
 //!    first takes a count's data straight from the input when nothing else is
-//!    pending (`take_count`, a second fast path, off with the first). It looks
-//!    at the virtual input "held-back bytes, then the caller's slice" and finds how
-//!    many data bytes come before the current frame's end and whether that end is in
-//!    sight. Then, in order: an end with no data before it is reported; with no data
+//!    pending (`take_count`, a second fast path, off with the first). Otherwise
+//!    ([`Framer::search_step`]) it looks at the virtual input "held-back bytes,
+//!    then the caller's slice" and finds how many data bytes come before the
+//!    current frame's end and whether that end is in sight. Then, in order: an end with no data before it is reported; with no data
 //!    and no end, the partial terminator is held back, or at the end of the stream
 //!    [`Event::End`] comes; while skipping an oversized frame the data is consumed
 //!    silently; at the limit [`Event::TooLong`] starts the skip; otherwise data
