@@ -20,8 +20,10 @@ use crate::terminator::Delimiter;
 // memo made feeding one byte at a time 35 % slower on the development machine
 // (3.0 ms against 4.1 ms for 1 MiB, the same instructions, in every run). Two-byte
 // alignment leaves the flags where they were before the memo; the framer stays 192
-// bytes. Without hardware counters the cause (a store-forwarding or aliasing stall
-// on the flags, most likely) could not be pinned down.
+// bytes. Without hardware counters the cause could not be pinned down, and it may
+// not be the flags at all: the field offsets are in the code, and one-byte reads
+// were later shown to move by a fifth when the same machine code only sits at
+// another 64-byte boundary (README, "Performance").
 #[repr(align(2))]
 pub(crate) struct Memo {
     pair: Option<Pair>,
