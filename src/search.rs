@@ -412,6 +412,10 @@ mod tests {
         assert_eq!(partial_suffix_len(b"xyz", b"\r\n"), 0);
         assert_eq!(partial_suffix_len(b"", b"\r\n"), 0);
         assert_eq!(partial_suffix_len(b"a", b"a"), 0);
+        // A suffix that starts like the needle and then differs is no prefix.
+        assert_eq!(partial_suffix_len(b"x\rx", b"\r\n.\r\n"), 0);
+        assert_eq!(partial_suffix_len(b"\r\n.x", b"\r\n.\r\n"), 0);
+        assert_eq!(partial_suffix_len(b"\r\n\r\n.", b"\r\n.\r\n"), 3);
     }
 
     #[test]
