@@ -18,11 +18,12 @@
 //!    pending (`take_count`, a second fast path, off with the first). Otherwise
 //!    ([`Framer::search_step`]) it looks at the virtual input "held-back bytes,
 //!    then the caller's slice" and finds how many data bytes come before the
-//!    current frame's end and whether that end is in sight. Then, in order: an end with no data before it is reported; with no data
-//!    and no end, the partial terminator is held back, or at the end of the stream
-//!    [`Event::End`] comes; while skipping an oversized frame the data is consumed
-//!    silently; at the limit [`Event::TooLong`] starts the skip; otherwise data
-//!    (held-back bytes and input never mixed in one event) goes out.
+//!    current frame's end and whether that end is in sight. Then, in order: an end
+//!    with no data before it is reported; with no data and no end, the partial
+//!    terminator is held back, or at the end of the stream [`Event::End`] comes;
+//!    while skipping an oversized frame the data is consumed silently; at the limit
+//!    [`Event::TooLong`] starts the skip; otherwise data (held-back bytes and input
+//!    never mixed in one event) goes out.
 //!
 //! State lives in a handful of fields: the terminator and limit the caller sets, the
 //! held-back bytes, the current frame's length, and [`Phase`], which says whether the
