@@ -50,6 +50,7 @@ limits = [
     ("CRLF lines (~66 B), whole", ratio("lines", "framer/whole", "lines", "memchr-crlf/whole", 0.9), "memchr-for-\\n-then-check-\\r loop"),
     ("same, 4096-byte reads", ratio("lines", "framer/4096", "lines", "memchr-crlf/4096", 0.85), "that loop on the same reads"),
     ("same, 1-byte reads", ratio("lines-1-byte", "framer/1", "lines-1-byte", "dfa/1", 0.5), "a byte-at-a-time DFA"),
+    ("diagnostic: CRLF lines all 62 B, whole", ratio("lines-62", "framer/whole", "lines-62", "memchr-crlf/whole"), "the memchr-and-check-CR loop"),
     ("smtp-data (~8 KiB bodies), whole", ratio("smtp-data", "framer/whole", "smtp-data", "memmem/whole", 0.9), "memmem"),
     ("same, 4096-byte reads", ratio("smtp-data", "framer/4096", "smtp-data", "memmem/4096", 0.9), "memmem on the same reads"),
     ("length-prefixed (echo), whole", ratio("echo", "framer/whole", "echo", "parse-skip/whole", 0.9), "an ideal header-parse-and-skip loop"),
