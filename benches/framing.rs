@@ -138,8 +138,8 @@ fn benches(c: &mut Criterion) {
     drop(data);
 
     // A diagnostic beside `lines`: the same work per line, but every line 62 bytes
-    // long, so that no search mispredicts where its line ends. The gap between the
-    // two is what random line lengths cost the framer's search and the peer's.
+    // long, so that where a line ends is predictable. The gap between the two is
+    // what random line lengths cost the framer's search and the peer's.
     let (data, count) = lines(64 * MIB, 62, 62);
     let crlf = Terminator::literal(b"\r\n");
     let mut group = c.benchmark_group("lines-62");
