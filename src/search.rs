@@ -174,7 +174,7 @@ fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
 
 /// The leftmost whole match inside `haystack`.
 ///
-/// `memchr` on the needle's first byte, then a compare: for the terminators chat
+/// [`find_byte`] on the needle's first byte, then a compare: for the terminators chat
 /// protocols use (`\n`, `\r\n`) the first byte is rare in the data and this runs at
 /// memchr speed without building a searcher per call (the framer cannot keep a
 /// `memmem::Finder` borrowing its own storage, and building one per short frame costs
@@ -191,7 +191,7 @@ fn find_whole(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<usize> 
         if from > last_start {
             return None;
         }
-        let i = from + memchr::memchr(first, &haystack[from..=last_start])?;
+        let i = from + find_byte(first, &haystack[from..=last_start])?;
         if same(&haystack[i + 1..i + needle.len()], rest) {
             return Some(i);
         }
