@@ -31,16 +31,40 @@ pub const MAX_ECHO_LEN: u64 = 1 << 20;
 /// How long a connection may send nothing while it owes no reply.
 pub const IDLE: Duration = Duration::from_secs(30);
 
-/// Accepts connections forever, each served by its own task.
-pub async fn serve(listener: TcpListener) -> io::Result<()> {
+/// Accepts connections forever, each served by its own task. An `accept` that fails
+/// does not end it: a connection reset before its turn is skipped, and when the
+/// process is out of files or memory the rest waits in the backlog while open
+/// connections finish (it tries again every 100 ms).
+pub async fn serve(listener: TcpListener) {
     loop {
-        let (stream, _) = listener.accept().await?;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) if is_lost_before_accept(&e) => continue,
+            Err(_) => {
+                tokio::time::sleep(ACCEPT_RETRY).await;
+                continue;
+            }
+        };
         tokio::spawn(async move {
             // A peer that resets or truncates its last request ends its own
             // connection; the server goes on.
             let _ = echo(stream).await;
         });
     }
+}
+
+/// How long `serve` waits before it accepts again after running out of files.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+/// Whether an `accept` error concerns only the connection being accepted (it was
+/// reset before its turn, or a signal interrupted the call): accept the next one.
+fn is_lost_before_accept(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+    )
 }
 
 /// Reads lines again, with the line limit.
@@ -132,7 +156,8 @@ fn main() {
     let result = runtime.block_on(async {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         println!("listening on {}", listener.local_addr()?);
-        serve(listener).await
+        serve(listener).await;
+        Ok::<(), io::Error>(())
     });
     if let Err(error) = result {
         eprintln!("tokio_echo: {error}");

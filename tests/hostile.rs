@@ -103,3 +103,33 @@ fn idle_connections_time_out_so_new_clients_get_in() {
         );
     }
 }
+
+/// More clients than the server may open files (`ulimit -n 32`): `accept` fails with
+/// "too many open files" while they are connected, and the server goes on: it
+/// serves the connections it has, and the rest from the backlog as those close.
+#[test]
+fn clients_beyond_the_file_limit_wait_in_the_backlog_and_are_served() {
+    let server = Server::start_with("echo_server_mio", &[], &[], Some(32));
+    support::example_server::echo_clients_in_order(&server, 60);
+}
+
+/// A server stopped and continued (`kill -STOP`, `kill -CONT`, as a shell's Ctrl-Z
+/// and `fg` do) sees its wait for readiness fail with "interrupted", and goes on.
+#[test]
+fn a_stopped_and_continued_server_goes_on_serving() {
+    let server = Server::start("echo_server_mio", &[]);
+    let pid = server.pid().to_string();
+    for round in 0..3 {
+        for signal in ["-STOP", "-CONT"] {
+            let status = std::process::Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .unwrap();
+            assert!(status.success(), "kill {signal} failed");
+            thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let message = format!("round {round}");
+        let request = format!("ECHO {}\n{message}QUIT\n", message.len()).into_bytes();
+        assert_eq!(exchange(server.connect(), request), message.as_bytes());
+    }
+}

@@ -399,6 +399,21 @@ fn tokio_echo_serves_many_concurrent_clients() {
     });
 }
 
+/// The example as its own process with `ulimit -n 32` and more clients than that:
+/// `accept` fails with "too many open files" while they are connected, and the
+/// server goes on, serving the rest from the backlog as the first ones close.
+#[cfg(target_os = "linux")]
+#[test]
+fn tokio_echo_serves_clients_beyond_its_file_limit() {
+    let server = support::example_server::Server::start_with(
+        "tokio_echo",
+        &[],
+        &["tokio-example"],
+        Some(32),
+    );
+    support::example_server::echo_clients_in_order(&server, 60);
+}
+
 /// A caller that empties the read buffer between calls (not what `FramedRead`
 /// does) gets no panic.
 #[test]

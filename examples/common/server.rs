@@ -153,7 +153,12 @@ pub fn serve<H: Handler>(
         } else {
             Duration::ZERO
         };
-        poll.poll(&mut events, Some(timeout))?;
+        match poll.poll(&mut events, Some(timeout)) {
+            Ok(()) => {}
+            // A signal (a stop and continue, a debugger attaching): wait again.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
         let now = Instant::now();
         round += 1;
         ready.clear();
@@ -204,17 +209,32 @@ pub fn serve<H: Handler>(
                         token,
                         Interest::READABLE | Interest::WRITABLE,
                     );
-                    if let Err(e) = registered {
+                    if registered.is_err() {
+                        // Out of kernel memory for the watch: this client is
+                        // dropped, the others are served.
                         connections.remove(token);
-                        return Err(e);
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => accepting = false,
-                Err(e) => return Err(e),
+                Err(e) if is_lost_before_accept(&e) => {}
+                // Out of files or memory: the rest waits in the backlog, and the next
+                // round (within one tick) tries again, once closes have freed some.
+                Err(_) => break,
             }
         }
     }
     Ok(())
+}
+
+/// Whether an `accept` error concerns only the connection being accepted (it was
+/// reset before its turn, or a signal interrupted the call): accept the next one.
+fn is_lost_before_accept(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+    )
 }
 
 /// Closes lingering channels whose deadline passed, and idle ones.

@@ -17,9 +17,23 @@ impl Server {
     /// Builds (if needed) the example with this test's profile, starts it with port 0
     /// and these arguments, and waits for its `listening on` line.
     pub fn start(example: &str, args: &[&str]) -> Server {
+        Server::start_with(example, args, &[], None)
+    }
+
+    /// As [`start`](Self::start), building with these cargo features and, if given,
+    /// with at most `fd_limit` open files in the server (`ulimit -n`, through `sh`).
+    pub fn start_with(
+        example: &str,
+        args: &[&str],
+        features: &[&str],
+        fd_limit: Option<u32>,
+    ) -> Server {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut build = Command::new(cargo);
         build.args(["build", "--quiet", "--example", example]);
+        if !features.is_empty() {
+            build.args(["--features", &features.join(",")]);
+        }
         if !cfg!(debug_assertions) {
             build.arg("--release");
         }
@@ -28,7 +42,16 @@ impl Server {
             .status()
             .unwrap();
         assert!(status.success(), "building the example failed");
-        let mut child = Command::new(binary(example))
+        let mut command = match fd_limit {
+            None => Command::new(binary(example)),
+            Some(limit) => {
+                let mut sh = Command::new("sh");
+                sh.args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
+                    .arg(binary(example));
+                sh
+            }
+        };
+        let mut child = command
             .arg("0")
             .args(args)
             .stdout(Stdio::piped())
@@ -55,6 +78,11 @@ impl Server {
         stream
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's peak resident memory, in bytes.
     pub fn peak_memory(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
@@ -79,4 +107,22 @@ fn binary(example: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().unwrap().parent().unwrap();
     profile_dir.join("examples").join(example)
+}
+
+/// Connects `clients` clients to an echo server (`examples/echo_server_mio.rs`'s
+/// protocol) before any is served, then has each in turn echo one message and
+/// `QUIT`: every reply must come back whole. A server short of files serves the
+/// rest from its backlog as the first ones close.
+pub fn echo_clients_in_order(server: &Server, clients: usize) {
+    use std::io::{Read, Write};
+    let connected: Vec<TcpStream> = (0..clients).map(|_| server.connect()).collect();
+    for (i, mut client) in connected.into_iter().enumerate() {
+        let message = format!("client {i}");
+        let request = format!("ECHO {}\n{message}QUIT\n", message.len());
+        client.write_all(request.as_bytes()).unwrap();
+        let mut reply = Vec::new();
+        client.read_to_end(&mut reply).unwrap();
+        assert_eq!(reply, message.as_bytes(), "client {i}");
+        // Dropped here: the server's close ends and frees a file.
+    }
 }
