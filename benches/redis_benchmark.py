@@ -7,6 +7,9 @@ Needs redis-server and redis-benchmark (Debian's redis-server package). Builds t
 example in release first. Each round benchmarks both servers, in alternating order;
 with ROUNDS > 1 (default 5) it prints each line's median over the rounds, since one
 100 000-request line takes a tenth of a second and moves by +-15 % between runs.
+It also prints the CPU time each server spent per round (from the kernel's
+`/proc/PID/schedstat`): with the client on the same machine, requests per second
+measure wake-up latency as much as work, and the CPU time measures the work.
 A benchmark, not a test: it prints, it does not judge."""
 import os
 import re
@@ -37,7 +40,18 @@ def wait_for(port):
     sys.exit(f"nothing listens on port {port}")
 
 
-def bench(port):
+def cpu_ns(pid):
+    """Nanoseconds the process has run on a CPU, all threads included."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total
+
+
+def bench(port, pid):
+    """(requests per second by test, the server's CPU nanoseconds) for one round."""
+    before = cpu_ns(pid)
     out = subprocess.run(["redis-benchmark", "-p", str(port), *ARGS],
                          capture_output=True, text=True, check=True).stdout
     # Lines look like "PING_INLINE: 123456.79 requests per second, p50=0.151 msec".
@@ -48,7 +62,7 @@ def bench(port):
             rates[m.group(1)] = float(m.group(2))
     if not rates:
         sys.exit(f"no figures from redis-benchmark:\n{out}")
-    return rates
+    return rates, cpu_ns(pid) - before
 
 
 def main():
@@ -67,23 +81,28 @@ def main():
         for i in range(rounds):
             # Alternate who goes first, so that neither always meets a warmer machine.
             if i % 2 == 0:
-                ours_runs.append(bench(ours_port))
-                real_runs.append(bench(real_port))
+                ours_runs.append(bench(ours_port, ours.pid))
+                real_runs.append(bench(real_port, real.pid))
             else:
-                real_runs.append(bench(real_port))
-                ours_runs.append(bench(ours_port))
+                real_runs.append(bench(real_port, real.pid))
+                ours_runs.append(bench(ours_port, ours.pid))
     finally:
         ours.kill()
         real.kill()
     print(f"redis-benchmark {' '.join(ARGS)}, median of {rounds} round(s)")
     print(f"{'test':<16} {'redis_server.rs':>16} {'redis-server':>14} {'ratio':>7}"
           f"  ratio per round")
-    for test in real_runs[0]:
-        ours_rate = statistics.median(run.get(test, 0.0) for run in ours_runs)
-        real_rate = statistics.median(run[test] for run in real_runs)
-        per_round = " ".join(f"{o.get(test, 0.0) / r[test]:.2f}" for o, r in zip(ours_runs, real_runs))
+    for test in real_runs[0][0]:
+        ours_rate = statistics.median(rates.get(test, 0.0) for rates, _ in ours_runs)
+        real_rate = statistics.median(rates[test] for rates, _ in real_runs)
+        per_round = " ".join(f"{o.get(test, 0.0) / r[test]:.2f}"
+                             for (o, _), (r, _) in zip(ours_runs, real_runs))
         print(f"{test:<16} {ours_rate:>16,.0f} {real_rate:>14,.0f} {ours_rate / real_rate:>6.2f}x"
               f"  {per_round}")
+    ours_cpu = statistics.median(cpu for _, cpu in ours_runs) / 1e6
+    real_cpu = statistics.median(cpu for _, cpu in real_runs) / 1e6
+    print(f"{'CPU ms/round':<16} {ours_cpu:>16,.1f} {real_cpu:>14,.1f} {ours_cpu / real_cpu:>6.2f}x"
+          f"  (lower is better)")
 
 
 if __name__ == "__main__":
