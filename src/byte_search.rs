@@ -5,9 +5,21 @@
 //! function pointer to its AVX2 searcher (its SSE2 one without memchr's `std`
 //! feature), which the compiler cannot inline. For the `\n` that ends a 60-byte
 //! line that call costs more than the compares (about 70 instructions in all).
-//! Every `x86_64` has SSE2, so memchr's SSE2 searcher needs no run-time check: the
-//! framer calls it directly and the compiler inlines it, which takes an eighth off
-//! the instructions per line. Elsewhere `memchr` decides.
+//! On `x86_64` the framer does better:
+//!
+//! - With `std`, on a CPU with AVX2, [`ByteFinder`] calls memchr's AVX2 searcher
+//!   directly. It takes 32 bytes a step, and on lines of up to 128 bytes it leaves
+//!   its loop at a predictable point, where the SSE2 searcher's exit is a coin toss
+//!   on random lengths: random-length lines frame about 13 % faster than with SSE2.
+//!   The searcher for a byte value is built once per process, in a static table,
+//!   and the framer keeps a reference to it. Built anew for every search it ran at
+//!   half the speed of SSE2 (measured): code without AVX2 copies the new searcher
+//!   in 16-byte halves, the searcher reads it back as one 32-byte vector, and the
+//!   CPU cannot forward one load from two stores.
+//! - Otherwise [`find_byte`]: memchr's SSE2 searcher, which needs no run-time check
+//!   (every `x86_64` has SSE2) and which the compiler inlines.
+//!
+//! Elsewhere `memchr` decides.
 
 /// The offset of the first `byte` in `haystack`, if any.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -26,6 +38,70 @@ pub(crate) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
 #[inline(always)]
 pub(crate) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
     memchr::memchr(byte, haystack)
+}
+
+/// A first-byte search that keeps its searcher at hand: the framer holds one in
+/// its search memo.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ByteFinder {
+    /// The AVX2 searcher last used, and the byte it finds.
+    #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+    avx2: Option<(&'static memchr::arch::x86_64::avx2::memchr::One, u8)>,
+}
+
+impl ByteFinder {
+    /// A finder that holds no searcher yet.
+    pub(crate) const fn new() -> Self {
+        ByteFinder {
+            #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+            avx2: None,
+        }
+    }
+
+    /// The offset of the first `byte` in `haystack`, if any.
+    #[inline(always)]
+    pub(crate) fn find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
+        #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+        match self.avx2 {
+            Some((searcher, for_byte)) if for_byte == byte => searcher.find(haystack),
+            _ => self.look_up_and_find(byte, haystack),
+        }
+        #[cfg(not(all(feature = "std", target_arch = "x86_64", target_feature = "sse2")))]
+        find_byte(byte, haystack)
+    }
+
+    /// [`find`](Self::find) without a searcher at hand, out of line: inlined, it
+    /// would take registers from the framer's one-byte path.
+    #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline(never)]
+    fn look_up_and_find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
+        match avx2::searcher(byte) {
+            Some(searcher) => {
+                self.avx2 = Some((searcher, byte));
+                searcher.find(haystack)
+            }
+            // No AVX2 on this CPU: each search comes here.
+            None => find_byte(byte, haystack),
+        }
+    }
+}
+
+/// The AVX2 searchers, one per byte value, each built at its first use.
+#[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+mod avx2 {
+    use memchr::arch::x86_64::avx2::memchr::One;
+    use std::sync::OnceLock;
+
+    /// `None` where the CPU has no AVX2. Entries never used cost no memory: the
+    /// table starts zeroed, and pages a process never touches are never mapped.
+    static SEARCHERS: [OnceLock<Option<One>>; 256] = [const { OnceLock::new() }; 256];
+
+    /// The AVX2 searcher for `byte`, if the CPU has AVX2.
+    pub(super) fn searcher(byte: u8) -> Option<&'static One> {
+        SEARCHERS[usize::from(byte)]
+            .get_or_init(|| One::new(byte))
+            .as_ref()
+    }
 }
 
 #[cfg(test)]
@@ -53,6 +129,31 @@ mod tests {
                     assert_eq!(find_byte(byte, &haystack), Some(at), "{len} {at}");
                     haystack[len - 1] = byte;
                     assert_eq!(find_byte(byte, &haystack), Some(at), "{len} {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn byte_finder_agrees_with_memchr_for_every_byte_it_is_asked() {
+        // One finder for every search, and the byte changing between searches:
+        // a searcher kept for one byte never answers for another.
+        let mut finder = ByteFinder::new();
+        let lengths: std::vec::Vec<usize> = if cfg!(miri) {
+            std::vec![0, 1, 17, 31, 32, 33, 129]
+        } else {
+            (0..300).collect()
+        };
+        for byte in [b'\r', b'\n', 0xff, b'\r'] {
+            for &len in &lengths {
+                let mut haystack = std::vec![b'a'; len];
+                assert_eq!(finder.find(byte, &haystack), None, "{len}");
+                for at in 0..len {
+                    haystack.fill(b'\n' ^ b'\r' ^ byte);
+                    haystack[at] = byte;
+                    haystack[len - 1] = byte;
+                    assert_eq!(finder.find(byte, &haystack), Some(at), "{len} {at}");
+                    assert_eq!(finder.find(b'x', &haystack), None, "{len} {at}");
                 }
             }
         }

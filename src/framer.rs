@@ -521,7 +521,7 @@ impl<const N: usize> Framer<N> {
     /// frame ends; usually you want to wait for [`Event::Discarded`].
     pub fn set_terminator(&mut self, terminator: Terminator<N>) {
         self.terminator = terminator;
-        self.memo = Memo::new();
+        self.memo.renew();
     }
 
     /// The terminator in force. A [`Terminator::Count`] shows the bytes still

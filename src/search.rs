@@ -7,32 +7,44 @@
 
 use memchr::arch::all::packedpair::Pair;
 
-use crate::byte_search::find_byte;
+use crate::byte_search::ByteFinder;
 use crate::terminator::Delimiter;
 
-/// What the search keeps between calls for one terminator: the two of its bytes
-/// that `memchr`'s packed-pair searcher looks for. Choosing them ranks every byte of
-/// the terminator, about 170 instructions: once per terminator instead of once per
-/// long search (once per 4 KiB read of an SMTP body). The framer starts a new one
-/// whenever its terminator changes.
+/// What the search keeps between calls: for the terminator, the two of its bytes
+/// that `memchr`'s packed-pair searcher looks for (choosing them ranks every byte
+/// of the terminator, about 170 instructions: once per terminator instead of once
+/// per long search, once per 4 KiB read of an SMTP body); and the first-byte
+/// searcher. The framer renews it whenever its terminator changes.
 #[derive(Clone, Copy, Debug)]
-// Measured, not derived: packed as 3 bytes among the framer's one-byte flags, the
-// memo made feeding one byte at a time 35 % slower on the development machine
-// (3.0 ms against 4.1 ms for 1 MiB, the same instructions, in every run). Two-byte
-// alignment leaves the flags where they were before the memo; the framer stays 192
-// bytes. Without hardware counters the cause could not be pinned down, and it may
-// not be the flags at all: the field offsets are in the code, and one-byte reads
-// were later shown to move by a fifth when the same machine code only sits at
-// another 64-byte boundary (README, "Performance").
+// Measured, not derived: without `std` the memo is 3 bytes, and packed among the
+// framer's one-byte flags it made feeding one byte at a time 35 % slower on the
+// development machine (3.0 ms against 4.1 ms for 1 MiB, the same instructions).
+// Two-byte alignment leaves the flags where they were before the memo. The cause
+// could not be pinned down without hardware counters, and may not be the flags:
+// one-byte reads were later shown to move by a fifth when the same machine code
+// only sits at another 64-byte boundary (README, "Performance"). With `std` the
+// first-byte searcher's reference aligns the memo anyway.
 #[repr(align(2))]
 pub(crate) struct Memo {
     pair: Option<Pair>,
+    /// The first-byte search. It checks the byte it is asked for, so it is kept
+    /// across terminators: a protocol that switches between a line and a count
+    /// looks its searcher up once.
+    first: ByteFinder,
 }
 
 impl Memo {
     /// A memo that knows nothing yet.
     pub(crate) const fn new() -> Self {
-        Memo { pair: None }
+        Memo {
+            pair: None,
+            first: ByteFinder::new(),
+        }
+    }
+
+    /// Forgets what belongs to the old terminator, for a new one.
+    pub(crate) fn renew(&mut self) {
+        self.pair = None;
     }
 
     /// The pair for `needle`, the terminator this memo belongs to.
@@ -71,7 +83,7 @@ const SHORT_INPUT: usize = 16;
 ///
 /// Cost: the held bytes are checked naively (`held.len()` times the terminator's
 /// length, both bounded by the framer's capacity); the input is scanned once for
-/// the terminator's first byte ([`find_byte`]; `memmem` past false candidates in a
+/// the terminator's first byte ([`ByteFinder`]; `memmem` past false candidates in a
 /// long input), plus its final bytes, fewer than the terminator's length, once more
 /// for a partial match.
 #[inline(always)]
@@ -103,7 +115,7 @@ pub(crate) fn find<const N: usize>(
             _ => input.iter().position(|&b| b == first),
         }
     } else {
-        find_byte(first, input)
+        memo.first.find(first, input)
     };
     let Some(at) = candidate else {
         return Found::PrefixFrom(base + input.len());
@@ -174,11 +186,11 @@ fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
 
 /// The leftmost whole match inside `haystack`.
 ///
-/// [`find_byte`] on the needle's first byte, then a compare: for the terminators chat
-/// protocols use (`\n`, `\r\n`) the first byte is rare in the data and this runs at
-/// memchr speed without building a searcher per call (the framer cannot keep a
-/// `memmem::Finder` borrowing its own storage, and building one per short frame costs
-/// more than the frame). When the first byte keeps matching without the rest (`\r`
+/// The memo's [`ByteFinder`] on the needle's first byte, then a compare: for the
+/// terminators chat protocols use (`\n`, `\r\n`) the first byte is rare in the data
+/// and this runs at memchr speed without building a substring searcher per call (the
+/// framer cannot keep a `memmem::Finder` borrowing its own storage, and building one
+/// per short frame costs more than the frame). When the first byte keeps matching without the rest (`\r`
 /// in a `\r\n.\r\n` search), it hands the rest of the haystack to `memmem`, whose
 /// set-up cost is then paid once for a long stretch.
 fn find_whole(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<usize> {
@@ -191,7 +203,7 @@ fn find_whole(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<usize> 
         if from > last_start {
             return None;
         }
-        let i = from + find_byte(first, &haystack[from..=last_start])?;
+        let i = from + memo.first.find(first, &haystack[from..=last_start])?;
         if same(&haystack[i + 1..i + needle.len()], rest) {
             return Some(i);
         }
