@@ -7,7 +7,10 @@ with the machine's load, so a 3 % rise is a real regression, not noise.
     python3 icount.py --update   # rewrite the baseline (commit it, saying why)
 
 Counts depend on the compiler: the baseline records the rustc it was made with,
-and a different one is reported next to the table.
+and a different one is reported next to the table. They also depend on the CPU
+having AVX2 (valgrind passes it through): with it, the framer's first-byte search
+calls memchr's AVX2 searcher; without it, it runs memchr's SSE2 searcher inline,
+and the counts for lines and echo differ. The baseline was made on a CPU with AVX2.
 """
 import os
 import re
