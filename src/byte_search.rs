@@ -13,9 +13,13 @@
 //!   on random lengths: random-length lines frame about 13 % faster than with SSE2.
 //!   The searcher for a byte value is built once per process, in a static table,
 //!   and the framer keeps a reference to it. Built anew for every search it ran at
-//!   half the speed of SSE2 (measured): code without AVX2 copies the new searcher
-//!   in 16-byte halves, the searcher reads it back as one 32-byte vector, and the
-//!   CPU cannot forward one load from two stores.
+//!   half the speed of SSE2 (measured). Most likely because code without AVX2
+//!   copies the new searcher in 16-byte halves and the searcher reads it back as
+//!   one 32-byte vector, which a CPU cannot forward from two stores.
+//! - The first search after a terminator change looks at the first 16 bytes inline
+//!   before it calls the AVX2 searcher: a length-prefixed protocol changes its
+//!   terminator for every header line, which is short, and the call cost its
+//!   echo workload 8 % of its time (measured).
 //! - Otherwise [`find_byte`]: memchr's SSE2 searcher, which needs no run-time check
 //!   (every `x86_64` has SSE2) and which the compiler inlines.
 //!
@@ -49,12 +53,28 @@ pub(crate) struct ByteFinder {
     avx2: Option<(&'static memchr::arch::x86_64::avx2::memchr::One, u8)>,
 }
 
+/// One SSE2 vector: where a header line usually ends.
+#[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+const NEAR: usize = 16;
+
 impl ByteFinder {
     /// A finder that holds no searcher yet.
     pub(crate) const fn new() -> Self {
         ByteFinder {
             #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
             avx2: None,
+        }
+    }
+
+    /// The terminator changed: lets go of the searcher, so that the next search
+    /// takes the way for a first search, which looks at the first [`NEAR`] bytes
+    /// inline before it calls the AVX2 searcher. A length-prefixed protocol
+    /// changes its terminator at every header line, which is short; a line
+    /// protocol keeps its terminator and its searcher.
+    pub(crate) fn terminator_changed(&mut self) {
+        #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+        {
+            self.avx2 = None;
         }
     }
 
@@ -70,11 +90,17 @@ impl ByteFinder {
         find_byte(byte, haystack)
     }
 
-    /// [`find`](Self::find) without a searcher at hand, out of line: inlined, it
-    /// would take registers from the framer's one-byte path.
+    /// [`find`](Self::find) without a searcher at hand (the first search since
+    /// the terminator changed), out of line: inlined, it would take registers from
+    /// the framer's one-byte path. A match in the first [`NEAR`] bytes is found
+    /// inline, without taking the searcher back: the next frame of a
+    /// length-prefixed protocol is a counted body, and then a header again.
     #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
     #[inline(never)]
     fn look_up_and_find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
+        if let Some(at) = haystack.get(..NEAR).and_then(|head| find_byte(byte, head)) {
+            return Some(at);
+        }
         match avx2::searcher(byte) {
             Some(searcher) => {
                 self.avx2 = Some((searcher, byte));
@@ -136,24 +162,34 @@ mod tests {
 
     #[test]
     fn byte_finder_agrees_with_memchr_for_every_byte_it_is_asked() {
-        // One finder for every search, and the byte changing between searches:
-        // a searcher kept for one byte never answers for another.
+        // One finder for every search, the byte changing between searches (a
+        // searcher kept for one byte never answers for another), with and without
+        // a terminator change before each search (which takes the first-search way,
+        // with its look at the first 16 bytes).
         let mut finder = ByteFinder::new();
         let lengths: std::vec::Vec<usize> = if cfg!(miri) {
-            std::vec![0, 1, 17, 31, 32, 33, 129]
+            std::vec![0, 1, 15, 16, 17, 31, 32, 33, 129]
         } else {
             (0..300).collect()
         };
-        for byte in [b'\r', b'\n', 0xff, b'\r'] {
-            for &len in &lengths {
-                let mut haystack = std::vec![b'a'; len];
-                assert_eq!(finder.find(byte, &haystack), None, "{len}");
-                for at in 0..len {
-                    haystack.fill(b'\n' ^ b'\r' ^ byte);
-                    haystack[at] = byte;
-                    haystack[len - 1] = byte;
-                    assert_eq!(finder.find(byte, &haystack), Some(at), "{len} {at}");
-                    assert_eq!(finder.find(b'x', &haystack), None, "{len} {at}");
+        for changed in [false, true] {
+            for byte in [b'\r', b'\n', 0xff, b'\r'] {
+                for &len in &lengths {
+                    let mut haystack = std::vec![b'a'; len];
+                    let find = |finder: &mut ByteFinder, byte, haystack: &[u8]| {
+                        if changed {
+                            finder.terminator_changed();
+                        }
+                        finder.find(byte, haystack)
+                    };
+                    assert_eq!(find(&mut finder, byte, &haystack), None, "{len}");
+                    for at in 0..len {
+                        haystack.fill(b'\n' ^ b'\r' ^ byte);
+                        haystack[at] = byte;
+                        haystack[len - 1] = byte;
+                        assert_eq!(find(&mut finder, byte, &haystack), Some(at), "{len} {at}");
+                        assert_eq!(find(&mut finder, b'x', &haystack), None, "{len} {at}");
+                    }
                 }
             }
         }

@@ -45,6 +45,7 @@ impl Memo {
     /// Forgets what belongs to the old terminator, for a new one.
     pub(crate) fn renew(&mut self) {
         self.pair = None;
+        self.first.terminator_changed();
     }
 
     /// The pair for `needle`, the terminator this memo belongs to.
