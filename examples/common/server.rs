@@ -14,6 +14,10 @@ use asynchat::{Channel, Terminator};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
+#[path = "accept.rs"]
+mod accept;
+use accept::is_lost_before_accept;
+
 /// mio's stream, for the channel: it can shut down its writing half.
 pub struct Conn(pub TcpStream);
 
@@ -224,17 +228,6 @@ pub fn serve<H: Handler>(
         }
     }
     Ok(())
-}
-
-/// Whether an `accept` error concerns only the connection being accepted (it was
-/// reset before its turn, or a signal interrupted the call): accept the next one.
-fn is_lost_before_accept(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::Interrupted
-    )
 }
 
 /// Closes lingering channels whose deadline passed, and idle ones.
