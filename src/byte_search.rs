@@ -196,6 +196,27 @@ mod tests {
         }
     }
 
+    /// Where the CPU has AVX2, the finder keeps the AVX2 searcher for its byte once
+    /// a match lies past the first 16 bytes, and lets it go when the terminator
+    /// changes. (Speed, not answers: the test above checks the answers.)
+    #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
+    #[test]
+    fn byte_finder_keeps_the_avx2_searcher_until_the_terminator_changes() {
+        let has_avx2 = !cfg!(miri) && std::is_x86_feature_detected!("avx2");
+        assert_eq!(avx2::searcher(b'\n').is_some(), has_avx2);
+        let mut finder = ByteFinder::new();
+        let mut haystack = [b'a'; 100];
+        haystack[5] = b'\n';
+        assert_eq!(finder.find(b'\n', &haystack), Some(5));
+        assert!(finder.avx2.is_none(), "a near match takes no searcher");
+        haystack[5] = b'a';
+        haystack[50] = b'\n';
+        assert_eq!(finder.find(b'\n', &haystack), Some(50));
+        assert_eq!(finder.avx2.map(|(_, byte)| byte), has_avx2.then_some(b'\n'));
+        finder.terminator_changed();
+        assert!(finder.avx2.is_none());
+    }
+
     #[test]
     fn unaligned_haystacks() {
         let mut bytes = [b'x'; 300];
