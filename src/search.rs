@@ -27,9 +27,9 @@ use crate::terminator::Delimiter;
 #[repr(align(2))]
 pub(crate) struct Memo {
     pair: Option<Pair>,
-    /// The first-byte search. It checks the byte it is asked for, so it is kept
-    /// across terminators: a protocol that switches between a line and a count
-    /// looks its searcher up once.
+    /// The first-byte search. A new terminator makes it take its first-search
+    /// way again ([`ByteFinder::terminator_changed`]); it checks the byte it is
+    /// asked for in any case.
     first: ByteFinder,
 }
 
