@@ -44,80 +44,73 @@ pub(crate) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
     memchr::memchr(byte, haystack)
 }
 
-/// A first-byte search that keeps its searcher at hand: the framer holds one in
-/// its search memo.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ByteFinder {
-    /// The AVX2 searcher last used, and the byte it finds.
-    #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
-    avx2: Option<(&'static memchr::arch::x86_64::avx2::memchr::One, u8)>,
-}
+pub(crate) use kept::ByteFinder;
 
-/// One SSE2 vector: where a header line usually ends.
+/// [`ByteFinder`] with `std` on `x86_64`: memchr's AVX2 searcher, kept.
 #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
-const NEAR: usize = 16;
-
-impl ByteFinder {
-    /// A finder that holds no searcher yet.
-    pub(crate) const fn new() -> Self {
-        ByteFinder {
-            #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
-            avx2: None,
-        }
-    }
-
-    /// The terminator changed: lets go of the searcher, so that the next search
-    /// takes the way for a first search, which looks at the first [`NEAR`] bytes
-    /// inline before it calls the AVX2 searcher. A length-prefixed protocol
-    /// changes its terminator at every header line, which is short; a line
-    /// protocol keeps its terminator and its searcher.
-    pub(crate) fn terminator_changed(&mut self) {
-        #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
-        {
-            self.avx2 = None;
-        }
-    }
-
-    /// The offset of the first `byte` in `haystack`, if any.
-    #[inline(always)]
-    pub(crate) fn find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
-        #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
-        match self.avx2 {
-            Some((searcher, for_byte)) if for_byte == byte => searcher.find(haystack),
-            _ => self.look_up_and_find(byte, haystack),
-        }
-        #[cfg(not(all(feature = "std", target_arch = "x86_64", target_feature = "sse2")))]
-        find_byte(byte, haystack)
-    }
-
-    /// [`find`](Self::find) without a searcher at hand (the first search since
-    /// the terminator changed), out of line: inlined, it would take registers from
-    /// the framer's one-byte path. A match in the first [`NEAR`] bytes is found
-    /// inline, without taking the searcher back: the next frame of a
-    /// length-prefixed protocol is a counted body, and then a header again.
-    #[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
-    #[inline(never)]
-    fn look_up_and_find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
-        if let Some(at) = haystack.get(..NEAR).and_then(|head| find_byte(byte, head)) {
-            return Some(at);
-        }
-        match avx2::searcher(byte) {
-            Some(searcher) => {
-                self.avx2 = Some((searcher, byte));
-                searcher.find(haystack)
-            }
-            // No AVX2 on this CPU: each search comes here.
-            None => find_byte(byte, haystack),
-        }
-    }
-}
-
-/// The AVX2 searchers, one per byte value, each built at its first use.
-#[cfg(all(feature = "std", target_arch = "x86_64", target_feature = "sse2"))]
-mod avx2 {
+mod kept {
     use memchr::arch::x86_64::avx2::memchr::One;
     use std::sync::OnceLock;
 
+    use super::find_byte;
+
+    /// One SSE2 vector: where a header line usually ends.
+    const NEAR: usize = 16;
+
+    /// A first-byte search that keeps its searcher at hand: the framer holds one
+    /// in its search memo.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct ByteFinder {
+        /// The AVX2 searcher last used, and the byte it finds.
+        pub(super) avx2: Option<(&'static One, u8)>,
+    }
+
+    impl ByteFinder {
+        /// A finder that holds no searcher yet.
+        pub(crate) const fn new() -> Self {
+            ByteFinder { avx2: None }
+        }
+
+        /// The terminator changed: lets go of the searcher, so that the next search
+        /// takes the way for a first search, which looks at the first [`NEAR`]
+        /// bytes inline before it calls the AVX2 searcher. A length-prefixed
+        /// protocol changes its terminator at every header line, which is short; a
+        /// line protocol keeps its terminator and its searcher.
+        pub(crate) fn terminator_changed(&mut self) {
+            self.avx2 = None;
+        }
+
+        /// The offset of the first `byte` in `haystack`, if any.
+        #[inline(always)]
+        pub(crate) fn find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
+            match self.avx2 {
+                Some((searcher, for_byte)) if for_byte == byte => searcher.find(haystack),
+                _ => self.look_up_and_find(byte, haystack),
+            }
+        }
+
+        /// [`find`](Self::find) without a searcher at hand (the first search since
+        /// the terminator changed), out of line: inlined, it would take registers
+        /// from the framer's one-byte path. A match in the first [`NEAR`] bytes is
+        /// found inline, without taking the searcher back: the next frame of a
+        /// length-prefixed protocol is a counted body, and then a header again.
+        #[inline(never)]
+        fn look_up_and_find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
+            if let Some(at) = haystack.get(..NEAR).and_then(|head| find_byte(byte, head)) {
+                return Some(at);
+            }
+            match searcher(byte) {
+                Some(searcher) => {
+                    self.avx2 = Some((searcher, byte));
+                    searcher.find(haystack)
+                }
+                // No AVX2 on this CPU: each search comes here.
+                None => find_byte(byte, haystack),
+            }
+        }
+    }
+
+    /// The AVX2 searchers, one per byte value, each built at its first use;
     /// `None` where the CPU has no AVX2. 40 KiB in the binary's data section, of
     /// which a process reads in only the pages it touches: for a line protocol,
     /// one or two.
@@ -128,6 +121,32 @@ mod avx2 {
         SEARCHERS[usize::from(byte)]
             .get_or_init(|| One::new(byte))
             .as_ref()
+    }
+}
+
+/// [`ByteFinder`] elsewhere: nothing to keep, [`find_byte`] decides.
+#[cfg(not(all(feature = "std", target_arch = "x86_64", target_feature = "sse2")))]
+mod kept {
+    use super::find_byte;
+
+    /// A first-byte search with nothing to keep: [`find_byte`] alone.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct ByteFinder;
+
+    impl ByteFinder {
+        /// A finder.
+        pub(crate) const fn new() -> Self {
+            ByteFinder
+        }
+
+        /// The terminator changed: nothing is kept, nothing to do.
+        pub(crate) fn terminator_changed(&mut self) {}
+
+        /// The offset of the first `byte` in `haystack`, if any.
+        #[inline(always)]
+        pub(crate) fn find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
+            find_byte(byte, haystack)
+        }
     }
 }
 
@@ -203,7 +222,7 @@ mod tests {
     #[test]
     fn byte_finder_keeps_the_avx2_searcher_until_the_terminator_changes() {
         let has_avx2 = !cfg!(miri) && std::is_x86_feature_detected!("avx2");
-        assert_eq!(avx2::searcher(b'\n').is_some(), has_avx2);
+        assert_eq!(kept::searcher(b'\n').is_some(), has_avx2);
         let mut finder = ByteFinder::new();
         let mut haystack = [b'a'; 100];
         haystack[5] = b'\n';

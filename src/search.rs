@@ -191,9 +191,9 @@ fn matches_at(head: &[u8], tail: &[u8], needle: &[u8]) -> Option<bool> {
 /// terminators chat protocols use (`\n`, `\r\n`) the first byte is rare in the data
 /// and this runs at memchr speed without building a substring searcher per call (the
 /// framer cannot keep a `memmem::Finder` borrowing its own storage, and building one
-/// per short frame costs more than the frame). When the first byte keeps matching without the rest (`\r`
-/// in a `\r\n.\r\n` search), it hands the rest of the haystack to `memmem`, whose
-/// set-up cost is then paid once for a long stretch.
+/// per short frame costs more than the frame). When the first byte keeps matching
+/// without the rest (`\r` in a `\r\n.\r\n` search), it hands the rest of the
+/// haystack to `memmem`, whose set-up cost is then paid once for a long stretch.
 fn find_whole(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<usize> {
     /// False candidates before switching to `memmem`.
     const MAX_MISSES: usize = 4;
