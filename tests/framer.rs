@@ -630,6 +630,16 @@ fn split_invariance_against_reference() {
     }
 }
 
+/// Random `words` strung together until the text is at least `min` bytes plus a
+/// random share of `spread` (drawn anew after each word).
+fn random_words(rng: &mut Rng, words: &[&[u8]], min: usize, spread: usize) -> Vec<u8> {
+    let mut text = Vec::new();
+    while text.len() < min + rng.below(spread) {
+        text.extend_from_slice(words[rng.below(words.len())]);
+    }
+    text
+}
+
 /// Long inputs, where a long terminator's search goes to `memmem` after a false
 /// first candidate: SMTP bodies with `\r\n.\r\n` and near misses, whole and in
 /// slices on both sides of the long-input threshold.
@@ -646,10 +656,7 @@ fn long_inputs_and_long_terminators_against_reference() {
         b"x\r",
     ];
     for _ in 0..rounds {
-        let mut input = Vec::new();
-        while input.len() < 200 + rng.below(1500) {
-            input.extend_from_slice(lines[rng.below(lines.len())]);
-        }
+        let input = random_words(&mut rng, &lines, 200, 1500);
         let case = Case {
             input,
             initial: bytes(b"\r\n.\r\n"),
@@ -666,8 +673,9 @@ fn long_inputs_and_long_terminators_against_reference() {
 }
 
 /// Terminators with different first bytes, changed at every frame end, on inputs
-/// long enough for the first-byte searcher the framer keeps across terminators:
-/// each search finds the byte it is asked for, never the one before.
+/// long enough for the framer's first-byte searcher (which takes its first-search
+/// way after every change): each search finds the byte it is asked for, never the
+/// one before.
 #[test]
 fn first_byte_search_follows_terminator_changes_on_long_inputs() {
     let mut rng = Rng::new(0xf1257);
@@ -681,10 +689,7 @@ fn first_byte_search_follows_terminator_changes_on_long_inputs() {
         b"yyyyyyyyyyyyyyyyyyyy",
     ];
     for _ in 0..rounds {
-        let mut input = Vec::new();
-        while input.len() < 300 + rng.below(700) {
-            input.extend_from_slice(words[rng.below(words.len())]);
-        }
+        let input = random_words(&mut rng, &words, 300, 700);
         let program = (0..1 + rng.below(4))
             .map(|_| Change {
                 term: Some(match rng.below(4) {
