@@ -282,6 +282,7 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             self.dispatch(0);
         }
         let mut reads = 0;
+        let mut drained = false;
         loop {
             match self.state {
                 State::Closed => return Ok(Status::Closed),
@@ -315,7 +316,7 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 WriteOutcome::Idle if self.state == State::Flushing => return Ok(self.close()),
                 WriteOutcome::Idle | WriteOutcome::WouldBlock => {}
             }
-            if !self.wants_read() {
+            if !self.wants_read() || drained {
                 return Ok(Status::Waiting);
             }
             if reads == self.reads_per_call {
@@ -324,7 +325,10 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             reads += 1;
             match read_some(&mut self.stream, &mut self.read_buffer)? {
                 // While closing, `dispatch` calls no handler: the input is discarded.
-                ReadOutcome::Read(n) => self.dispatch(n),
+                ReadOutcome::Read(n) => {
+                    drained = n < self.read_buffer.len() && self.stream.short_read_drains();
+                    self.dispatch(n);
+                }
                 ReadOutcome::Eof => self.end_of_stream(),
                 ReadOutcome::WouldBlock => return Ok(Status::Waiting),
             }

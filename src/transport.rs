@@ -32,6 +32,31 @@ pub trait Transport: Read + Write {
         let _ = timeout;
         Ok(())
     }
+
+    /// Whether a read that fills less than the buffer shows that nothing more can be
+    /// read now. If so, the channel ends its call after such a read (and the writes it
+    /// brings) and waits for readiness, instead of reading again only to hear
+    /// `WouldBlock`: one system call fewer per request.
+    ///
+    /// Answer `true` only when both hold (epoll(7) says why, in its questions and
+    /// answers):
+    ///
+    /// - The stream keeps no input of its own: a socket, a pipe. A TLS session or a
+    ///   buffered reader may still hold input after a short read, and no readiness
+    ///   would report it.
+    /// - The event loop reports input that arrives after the short read: any
+    ///   level-triggered loop, or edge-triggered epoll or kqueue. Input and the end of
+    ///   the stream can arrive together, before one read; the short read takes the
+    ///   input, and no new edge comes for the end. So once the loop has reported that
+    ///   the peer closed (mio's `Event::is_read_closed`), answer `false`, and the
+    ///   channel reads to the end.
+    ///
+    /// The default, `false`, reads until `WouldBlock`, which is right for every stream
+    /// and loop. The implementations for `TcpStream` and `UnixStream` keep it: they
+    /// cannot know which loop drives them.
+    fn short_read_drains(&self) -> bool {
+        false
+    }
 }
 
 impl Transport for TcpStream {

@@ -13,7 +13,7 @@ use std::thread;
 use std::time::Duration;
 
 use asynchat::channel::Status;
-use asynchat::channel::{Context, Handler, DEFAULT_MAX_FRAME_LEN};
+use asynchat::channel::{Context, Handler, Transport, DEFAULT_MAX_FRAME_LEN};
 use asynchat::{Channel, FrameTooLong, Terminator, Truncated};
 use support::glue_model::Echo;
 
@@ -499,4 +499,127 @@ fn wants_write_follows_the_outbox() {
         thread::sleep(Duration::from_millis(1));
     }
     assert_eq!(draining.join().unwrap(), 8 << 20);
+}
+
+/// An in-memory stream for counting reads: it hands out `chunks` one per read, then
+/// says `WouldBlock`, or the end once `ended`. Its answer to
+/// [`Transport::short_read_drains`] is `drains`.
+#[derive(Default)]
+struct Scripted {
+    chunks: std::collections::VecDeque<&'static [u8]>,
+    ended: bool,
+    drains: bool,
+    reads: usize,
+    written: Vec<u8>,
+}
+
+impl Scripted {
+    fn new(drains: bool, chunks: &[&'static [u8]]) -> Self {
+        Scripted {
+            chunks: chunks.iter().copied().collect(),
+            drains,
+            ..Scripted::default()
+        }
+    }
+}
+
+impl Read for Scripted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.reads += 1;
+        match self.chunks.pop_front() {
+            Some(chunk) => {
+                assert!(chunk.len() <= buf.len(), "a chunk longer than the buffer");
+                buf[..chunk.len()].copy_from_slice(chunk);
+                Ok(chunk.len())
+            }
+            None if self.ended => Ok(0),
+            None => Err(std::io::ErrorKind::WouldBlock.into()),
+        }
+    }
+}
+
+impl Write for Scripted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.written.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Transport for Scripted {
+    fn shutdown_write(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn short_read_drains(&self) -> bool {
+        self.drains
+    }
+}
+
+/// A stream that says a short read drains it is read once per request: the reply
+/// is written and the call ends without the read that would say `WouldBlock`. One
+/// that does not say so (the default) is read until it says `WouldBlock`.
+#[test]
+fn a_short_read_from_a_stream_that_drains_ends_the_call() {
+    for (drains, reads_per_call) in [(true, 1), (false, 2)] {
+        let stream = Scripted::new(drains, &[b"hi\n"]);
+        let mut channel = Channel::new(stream, Lines::default(), Terminator::literal(b"\n"));
+        assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+        assert_eq!(channel.stream().reads, reads_per_call, "drains: {drains}");
+        assert_eq!(channel.stream().written, b"OK hi\n");
+        channel.stream_mut().chunks.push_back(b"yo\n");
+        assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+        assert_eq!(
+            channel.stream().reads,
+            2 * reads_per_call,
+            "drains: {drains}"
+        );
+        assert_eq!(channel.stream().written, b"OK hi\nOK yo\n");
+    }
+}
+
+/// A read that fills the buffer says nothing about what is left: the channel reads
+/// again, until a short read (here, the third), whatever the stream says.
+#[test]
+fn a_full_read_is_followed_by_another() {
+    for drains in [true, false] {
+        let stream = Scripted::new(drains, &[b"ab\n", b"cd\n", b"e", b"f\n"]);
+        let mut channel = Channel::new(stream, Lines::default(), Terminator::literal(b"\n"));
+        channel.set_read_buffer_len(3);
+        channel.set_reads_per_call(8);
+        assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+        let (reads, written): (usize, &[u8]) = if drains {
+            (3, b"OK ab\nOK cd\n")
+        } else {
+            (5, b"OK ab\nOK cd\nOK ef\n")
+        };
+        assert_eq!(channel.stream().reads, reads, "drains: {drains}");
+        assert_eq!(channel.stream().written, written, "drains: {drains}");
+    }
+}
+
+/// Input and the end of the stream can arrive before one read, and after a short
+/// read an edge-triggered loop reports nothing new: a stream that answers `false`
+/// once its loop has seen the peer close (mio's `Event::is_read_closed`) is read
+/// to its end.
+#[test]
+fn a_stream_whose_end_was_reported_is_read_to_its_end() {
+    let mut stream = Scripted::new(false, &[b"hi\n"]);
+    stream.ended = true;
+    let mut channel = Channel::new(stream, Lines::default(), Terminator::literal(b"\n"));
+    assert_eq!(channel.handle_ready().unwrap(), Status::Closed);
+    assert_eq!(channel.stream().reads, 2);
+    assert_eq!(channel.stream().written, b"OK hi\n");
+    assert_eq!(channel.handler().end, Some(Ok(())));
+}
+
+/// The system's streams keep the default: read until `WouldBlock`, which suits any
+/// event loop.
+#[test]
+fn system_streams_do_not_claim_short_reads_drain_them() {
+    let (server, _client) = socket_pair();
+    assert!(!server.short_read_drains());
 }

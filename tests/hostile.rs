@@ -133,3 +133,38 @@ fn a_stopped_and_continued_server_goes_on_serving() {
         assert_eq!(exchange(server.connect(), request), message.as_bytes());
     }
 }
+
+/// Input and the peer's end arrive together, while the server is stopped, on a
+/// connection it already watches: after a read that takes the input, no new
+/// readiness comes for the end. The server still sees it, sends the reply and
+/// closes at once, not when the connection has idled for 30 s.
+#[test]
+fn input_and_the_end_arriving_together_are_both_seen() {
+    let server = Server::start("echo_server_mio", &["16", "30"]);
+    let pid = server.pid().to_string();
+    let kill = |signal: &str| {
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {signal} failed");
+    };
+    let mut stream = server.connect();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(b"ECHO 2\nhi").unwrap();
+    let mut reply = [0; 2];
+    stream.read_exact(&mut reply).unwrap();
+    assert_eq!(&reply, b"hi");
+    kill("-STOP");
+    stream.write_all(b"ECHO 2\nyo").unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    thread::sleep(std::time::Duration::from_millis(100));
+    kill("-CONT");
+    let mut rest = Vec::new();
+    stream
+        .read_to_end(&mut rest)
+        .expect("the server saw the input but not the end");
+    assert_eq!(rest, b"yo");
+}

@@ -18,32 +18,49 @@ use mio::{Events, Interest, Poll, Token};
 mod accept;
 use accept::is_lost_before_accept;
 
-/// mio's stream, for the channel: it can shut down its writing half.
-pub struct Conn(pub TcpStream);
+/// mio's stream, for the channel: it can shut down its writing half, and it tells
+/// the channel when a short read has emptied it.
+pub struct Conn {
+    stream: TcpStream,
+    /// The loop has reported that the peer closed its side.
+    read_closed: bool,
+}
 
 impl Read for Conn {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf)
+        self.stream.read(buf)
     }
 }
 
 impl Write for Conn {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf)
+        self.stream.write(buf)
     }
 
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.0.write_vectored(bufs)
+        self.stream.write_vectored(bufs)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.stream.flush()
     }
 }
 
 impl Transport for Conn {
     fn shutdown_write(&mut self) -> io::Result<()> {
-        self.0.shutdown(std::net::Shutdown::Write)
+        self.stream.shutdown(std::net::Shutdown::Write)
+    }
+
+    /// mio's epoll and kqueue are edge-triggered, and report input that arrives after
+    /// a short read. The end of the stream that arrived with the input read does not
+    /// come again: once the loop has seen it, read on to it.
+    fn short_read_drains(&self) -> bool {
+        cfg!(any(
+            target_os = "linux",
+            target_os = "android",
+            target_vendor = "apple",
+            target_os = "freebsd"
+        )) && !self.read_closed
     }
 }
 
@@ -171,6 +188,11 @@ pub fn serve<H: Handler>(
             if event.token() == LISTENER {
                 accepting = true;
             } else {
+                if event.is_read_closed() || event.is_error() {
+                    if let Some(connection) = connections.get_mut(event.token()) {
+                        connection.channel.stream_mut().read_closed = true;
+                    }
+                }
                 ready.push(event.token());
             }
         }
@@ -201,7 +223,11 @@ pub fn serve<H: Handler>(
             match listener.accept() {
                 Ok((stream, _)) => {
                     stats.served.fetch_add(1, Ordering::Relaxed);
-                    let mut channel = Channel::new(Conn(stream), new_handler(), terminator);
+                    let conn = Conn {
+                        stream,
+                        read_closed: false,
+                    };
+                    let mut channel = Channel::new(conn, new_handler(), terminator);
                     channel.set_watermarks(config.watermarks.0, config.watermarks.1);
                     let (token, connection) = connections.insert(Connection {
                         channel,
@@ -209,7 +235,7 @@ pub fn serve<H: Handler>(
                         served_in: round,
                     });
                     let registered = poll.registry().register(
-                        &mut connection.channel.stream_mut().0,
+                        &mut connection.channel.stream_mut().stream,
                         token,
                         Interest::READABLE | Interest::WRITABLE,
                     );
@@ -261,7 +287,7 @@ fn close<H: Handler>(poll: &mut Poll, connections: &mut Connections<H>, token: T
     if let Some(mut connection) = connections.remove(token) {
         let _ = poll
             .registry()
-            .deregister(&mut connection.channel.stream_mut().0);
+            .deregister(&mut connection.channel.stream_mut().stream);
     }
 }
 
