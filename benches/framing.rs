@@ -174,7 +174,12 @@ fn benches(c: &mut Criterion) {
     group.finish();
     drop(data);
 
-    let (data, count) = echo(64 * MIB);
+    // 4 MiB, not 64 like the others: the framer and the peer both skip the bodies and
+    // touch one header every 2 KiB on average, so on a buffer larger than the cache
+    // both time the memory's latency, and on these shared machines that moved both
+    // by up to 4x between runs. In the cache (32 MiB of L3 here) the figures are
+    // steady, and what they compare is the work per message.
+    let (data, count) = echo(4 * MIB);
     let mut group = c.benchmark_group("echo");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(data.len() as u64));
