@@ -15,7 +15,8 @@
 //!    both against the reference model.
 //! 3. The **general step** ([`Framer::step`], out of line) handles the rest. It
 //!    first takes a count's data straight from the input when nothing else is
-//!    pending (`take_count`, a second fast path, off with the first). Otherwise
+//!    pending (`take_count`, a second fast path, off with the first), and says
+//!    nothing at once for an empty input when nothing pending needs none. Otherwise
 //!    ([`Framer::search_step`]) it looks at the virtual input "held-back bytes,
 //!    then the caller's slice" and finds how many data bytes come before the
 //!    current frame's end and whether that end is in sight. Then, in order: an end
@@ -323,6 +324,16 @@ impl<const N: usize> Framer<N> {
     fn step<'a, 'i: 'a>(&'a mut self, input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
         match self.take_count(input) {
             Some((data, rest)) => (Some(Event::Data(data)), rest),
+            // The end of each read during a count, or with no terminator: nothing is
+            // pending that needs no input (a `Count(0)`, held-back bytes, the end of
+            // the stream, a skip), so there is nothing to say. The general step
+            // would find the same, at twice the cost, once per read of a long body.
+            None if !self.general_only
+                && input.is_empty()
+                && !matches!(self.terminator, Terminator::Count(0)) =>
+            {
+                (None, input)
+            }
             None => self.search_step(input),
         }
     }

@@ -265,6 +265,32 @@ fn remaining_count_reads_back() {
     );
 }
 
+/// A `Count(0)` fires at once, with no input: a protocol that sets it after a header
+/// hears its `Terminator` before it reads again. A count with bytes to go says
+/// nothing on no input, and keeps its count.
+#[test]
+fn count_zero_fires_without_waiting_for_input() {
+    for fast_path in [true, false] {
+        let mut framer = Framer::new(Terminator::literal(b"\n"));
+        framer.set_fast_path(fast_path);
+        let mut input: &[u8] = b"HEAD\n";
+        assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"HEAD")));
+        assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+        assert!(input.is_empty());
+        framer.set_terminator(Terminator::Count(3));
+        assert_eq!(framer.next_event(&mut input), None, "fast path {fast_path}");
+        assert_eq!(framer.terminator(), &Terminator::Count(3));
+        framer.set_terminator(Terminator::Count(0));
+        assert_eq!(
+            framer.next_event(&mut input),
+            Some(Event::Terminator),
+            "fast path {fast_path}"
+        );
+        assert_eq!(framer.next_event(&mut input), None);
+        assert_eq!(framer.terminator(), &Terminator::None);
+    }
+}
+
 #[test]
 fn count_becomes_none_after_firing() {
     let mut framer = Framer::new(Terminator::Count(1));
