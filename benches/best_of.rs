@@ -2,9 +2,10 @@
 //! workload and its peer run 15 times in the same process and the best time of
 //! each counts. The echo workload reads one header every few KiB of a 64 MiB
 //! buffer, so its time follows the host's memory traffic; the best of many runs
-//! is the figure a quiet moment gives.
+//! is the figure a quiet moment gives. `echo-cached` is criterion's echo group: 4
+//! MiB, which stays in the cache, timed 201 times.
 //!
-//!     cargo run --release --bin best_of -- [lines|echo|one-byte]...
+//!     cargo run --release --bin best_of -- [lines|echo|echo-cached|one-byte]...
 //!
 //! Prints milliseconds and the ratio (peer time over framer time: above 1 means
 //! the framer is faster). Run it a few times, and interleave runs of two builds to
@@ -19,11 +20,18 @@ use workloads::*;
 
 const MIB: usize = 1 << 20;
 const RUNS: usize = 15;
+/// Runs of a workload that takes microseconds.
+const SHORT_RUNS: usize = 201;
 
 /// The best of `RUNS` timings of `run`, in milliseconds; every run must return
 /// `expected`.
 fn best_ms(run: &dyn Fn() -> usize, expected: usize) -> f64 {
-    (0..RUNS)
+    best_of_ms(RUNS, run, expected)
+}
+
+/// The best of `runs` timings of `run`, in milliseconds.
+fn best_of_ms(runs: usize, run: &dyn Fn() -> usize, expected: usize) -> f64 {
+    (0..runs)
         .map(|_| {
             let start = Instant::now();
             assert_eq!(run(), expected);
@@ -34,7 +42,7 @@ fn best_ms(run: &dyn Fn() -> usize, expected: usize) -> f64 {
 
 fn report(name: &str, framer: f64, peer_name: &str, peer: f64) {
     println!(
-        "{name}: framer {framer:.2} ms, {peer_name} {peer:.2} ms, ratio {:.3}",
+        "{name}: framer {framer:.4} ms, {peer_name} {peer:.4} ms, ratio {:.3}",
         peer / framer
     );
 }
@@ -63,6 +71,14 @@ fn main() {
                     report(&format!("echo/{slice}"), framer, "parse-skip", peer);
                 }
             }
+            "echo-cached" => {
+                let (data, count) = echo(4 * MIB);
+                for slice in [data.len(), 4096] {
+                    let framer = best_of_ms(SHORT_RUNS, &|| frame_echo(&data, slice), count);
+                    let peer = best_of_ms(SHORT_RUNS, &|| parse_skip_echo(&data, slice), count);
+                    report(&format!("echo-cached/{slice}"), framer, "parse-skip", peer);
+                }
+            }
             "one-byte" => {
                 let (data, _) = lines(64 * MIB, 1, 128);
                 let sample = &data[..MIB];
@@ -72,7 +88,7 @@ fn main() {
                 report("lines/1-byte", framer, "dfa", peer);
             }
             other => {
-                eprintln!("unknown workload {other:?}: lines, echo or one-byte");
+                eprintln!("unknown workload {other:?}: lines, echo, echo-cached or one-byte");
                 std::process::exit(2);
             }
         }
