@@ -187,6 +187,9 @@ impl<S: Transport, H: Handler> Channel<S, H> {
 
     /// The socket is readable, writable or both: write, read and dispatch, within the
     /// call's budget. Whichever readiness woke you, the channel does what is due.
+    /// It reads until the stream would block, or, if the stream says a short read
+    /// empties it ([`Transport::short_read_drains`]), until a read leaves room in the
+    /// buffer.
     ///
     /// # Errors
     ///
