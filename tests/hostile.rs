@@ -118,14 +118,9 @@ fn clients_beyond_the_file_limit_wait_in_the_backlog_and_are_served() {
 #[test]
 fn a_stopped_and_continued_server_goes_on_serving() {
     let server = Server::start("echo_server_mio", &[]);
-    let pid = server.pid().to_string();
     for round in 0..3 {
         for signal in ["-STOP", "-CONT"] {
-            let status = std::process::Command::new("kill")
-                .args([signal, &pid])
-                .status()
-                .unwrap();
-            assert!(status.success(), "kill {signal} failed");
+            server.signal(signal);
             thread::sleep(std::time::Duration::from_millis(50));
         }
         let message = format!("round {round}");
@@ -141,14 +136,6 @@ fn a_stopped_and_continued_server_goes_on_serving() {
 #[test]
 fn input_and_the_end_arriving_together_are_both_seen() {
     let server = Server::start("echo_server_mio", &["16", "30"]);
-    let pid = server.pid().to_string();
-    let kill = |signal: &str| {
-        let status = std::process::Command::new("kill")
-            .args([signal, &pid])
-            .status()
-            .unwrap();
-        assert!(status.success(), "kill {signal} failed");
-    };
     let mut stream = server.connect();
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(10)))
@@ -157,11 +144,11 @@ fn input_and_the_end_arriving_together_are_both_seen() {
     let mut reply = [0; 2];
     stream.read_exact(&mut reply).unwrap();
     assert_eq!(&reply, b"hi");
-    kill("-STOP");
+    server.signal("-STOP");
     stream.write_all(b"ECHO 2\nyo").unwrap();
     stream.shutdown(std::net::Shutdown::Write).unwrap();
     thread::sleep(std::time::Duration::from_millis(100));
-    kill("-CONT");
+    server.signal("-CONT");
     let mut rest = Vec::new();
     stream
         .read_to_end(&mut rest)

@@ -78,9 +78,13 @@ impl Server {
         stream
     }
 
-    /// The server's process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
+    /// Sends the server a signal with `kill` (`-STOP`, `-CONT`, ...).
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {signal} failed");
     }
 
     /// The server's peak resident memory, in bytes.
