@@ -1,7 +1,7 @@
 """redis-benchmark against examples/redis_server.rs and a real redis-server, on two
 ports in the same run, side by side (requests per second; higher is better).
 
-    python3 benches/redis_benchmark.py [ROUNDS]
+    python3 benches/redis_benchmark.py [ROUNDS] [--pin]
 
 Needs redis-server and redis-benchmark (Debian's redis-server package). Builds the
 example in release first. Each round benchmarks both servers, in alternating order;
@@ -10,6 +10,8 @@ with ROUNDS > 1 (default 5) it prints each line's median over the rounds, since 
 It also prints the CPU time each server spent per round (from the kernel's
 `/proc/PID/schedstat`): with the client on the same machine, requests per second
 measure wake-up latency as much as work, and the CPU time measures the work.
+With --pin, the client runs on CPU 0 and both servers on CPU 1 (`taskset`), so
+that neither shares a CPU with the client: the rounds then move less.
 A benchmark, not a test: it prints, it does not judge."""
 import os
 import re
@@ -49,10 +51,10 @@ def cpu_ns(pid):
     return total
 
 
-def bench(port, pid):
+def bench(port, pid, client_cpu):
     """(requests per second by test, the server's CPU nanoseconds) for one round."""
     before = cpu_ns(pid)
-    out = subprocess.run(["redis-benchmark", "-p", str(port), *ARGS],
+    out = subprocess.run([*client_cpu, "redis-benchmark", "-p", str(port), *ARGS],
                          capture_output=True, text=True, check=True).stdout
     # Lines look like "PING_INLINE: 123456.79 requests per second, p50=0.151 msec".
     rates = {}
@@ -68,12 +70,15 @@ def bench(port, pid):
 def main():
     subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "redis_server"],
                    cwd=ROOT, check=True)
+    args = [a for a in sys.argv[1:] if a != "--pin"]
+    pin = "--pin" in sys.argv[1:]
+    client_cpu, server_cpu = (["taskset", "-c", "0"], ["taskset", "-c", "1"]) if pin else ([], [])
     ours_port, real_port = free_port(), free_port()
-    ours = subprocess.Popen([os.path.join(TARGET, "release", "examples", "redis_server"),
+    ours = subprocess.Popen([*server_cpu, os.path.join(TARGET, "release", "examples", "redis_server"),
                              str(ours_port)], stdout=subprocess.DEVNULL)
-    real = subprocess.Popen(["redis-server", "--port", str(real_port), "--save", "",
+    real = subprocess.Popen([*server_cpu, "redis-server", "--port", str(real_port), "--save", "",
                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    rounds = max(1, int(sys.argv[1])) if len(sys.argv) > 1 else 5
+    rounds = max(1, int(args[0])) if args else 5
     ours_runs, real_runs = [], []
     try:
         wait_for(ours_port)
@@ -81,15 +86,16 @@ def main():
         for i in range(rounds):
             # Alternate who goes first, so that neither always meets a warmer machine.
             if i % 2 == 0:
-                ours_runs.append(bench(ours_port, ours.pid))
-                real_runs.append(bench(real_port, real.pid))
+                ours_runs.append(bench(ours_port, ours.pid, client_cpu))
+                real_runs.append(bench(real_port, real.pid, client_cpu))
             else:
-                real_runs.append(bench(real_port, real.pid))
-                ours_runs.append(bench(ours_port, ours.pid))
+                real_runs.append(bench(real_port, real.pid, client_cpu))
+                ours_runs.append(bench(ours_port, ours.pid, client_cpu))
     finally:
         ours.kill()
         real.kill()
-    print(f"redis-benchmark {' '.join(ARGS)}, median of {rounds} round(s)")
+    pinned = ", client on CPU 0, servers on CPU 1" if pin else ""
+    print(f"redis-benchmark {' '.join(ARGS)}, median of {rounds} round(s){pinned}")
     print(f"{'test':<16} {'redis_server.rs':>16} {'redis-server':>14} {'ratio':>7}"
           f"  ratio per round")
     for test in real_runs[0][0]:

@@ -155,3 +155,24 @@ fn input_and_the_end_arriving_together_are_both_seen() {
         .expect("the server saw the input but not the end");
     assert_eq!(rest, b"yo");
 }
+
+/// After a round with events the loop polls for a moment without sleeping (the
+/// example's `Config::spin`); once its clients go quiet it sleeps again, and an
+/// idle connection costs no CPU.
+#[test]
+fn an_idle_server_sleeps() {
+    let server = Server::start("echo_server_mio", &["16", "30"]);
+    let mut stream = server.connect();
+    stream.write_all(b"ECHO 2\nhi").unwrap();
+    let mut reply = [0; 2];
+    stream.read_exact(&mut reply).unwrap();
+    assert_eq!(&reply, b"hi");
+    let before = server.cpu_time();
+    thread::sleep(std::time::Duration::from_secs(1));
+    let spent = server.cpu_time() - before;
+    assert!(
+        spent < std::time::Duration::from_millis(100),
+        "idle for 1 s with one quiet connection, the server ran for {spent:?}"
+    );
+    drop(stream);
+}

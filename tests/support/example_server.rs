@@ -87,6 +87,13 @@ impl Server {
         assert!(status.success(), "kill {signal} failed");
     }
 
+    /// The CPU time the server has run for so far (the kernel's `schedstat`).
+    pub fn cpu_time(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/schedstat", self.child.id())).unwrap();
+        let ns: u64 = stat.split_whitespace().next().unwrap().parse().unwrap();
+        Duration::from_nanos(ns)
+    }
+
     /// The server's peak resident memory, in bytes.
     pub fn peak_memory(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
