@@ -3,7 +3,9 @@
 //! each counts. The echo workload reads one header every few KiB of a 64 MiB
 //! buffer, so its time follows the host's memory traffic; the best of many runs
 //! is the figure a quiet moment gives. `echo-cached` is criterion's echo group: 4
-//! MiB, which stays in the cache, timed 201 times.
+//! MiB, which stays in the cache, timed 201 times. `one-byte` also times the
+//! minimal framer of the same shape (`MinimalCrlf`), without and with a frame
+//! limit: the floor for one byte at a time through `next_event`'s calls.
 //!
 //!     cargo run --release --bin best_of -- [lines|echo|echo-cached|one-byte]...
 //!
@@ -86,6 +88,15 @@ fn main() {
                 let framer = best_ms(&|| frame(crlf, sample, 1).0, count);
                 let peer = best_ms(&|| dfa_crlf(sample, 1), count);
                 report("lines/1-byte", framer, "dfa", peer);
+                let minimal = best_ms(&|| minimal_crlf::<false>(sample, 1), count);
+                report("lines/1-byte, minimal framer", minimal, "dfa", peer);
+                let limited = best_ms(&|| minimal_crlf::<true>(sample, 1), count);
+                report(
+                    "lines/1-byte, minimal framer with a limit",
+                    limited,
+                    "dfa",
+                    peer,
+                );
             }
             other => {
                 eprintln!("unknown workload {other:?}: lines, echo, echo-cached or one-byte");

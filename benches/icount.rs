@@ -94,6 +94,15 @@ fn main() {
             let found = measure(&|| dfa_crlf(&data, 1));
             (data.len(), found, count)
         }
+        "peer-minimal-1-byte" | "peer-minimal-limited-1-byte" => {
+            let (data, count) = one_byte_lines();
+            let found = if name == "peer-minimal-1-byte" {
+                measure(&|| minimal_crlf::<false>(&data, 1))
+            } else {
+                measure(&|| minimal_crlf::<true>(&data, 1))
+            };
+            (data.len(), found, count)
+        }
         "peer-parse-skip-whole" | "peer-parse-skip-4096" => {
             let (data, count) = echo(4 * MIB);
             let slice = slice_len(&name, data.len());
