@@ -6,8 +6,15 @@
 //! MiB, which stays in the cache, timed 201 times. `one-byte` also times the
 //! minimal framer of the same shape (`MinimalCrlf`), without and with a frame
 //! limit: the floor for one byte at a time through `next_event`'s calls.
+//! `one-byte-layouts` times the framer, the minimal framer and the DFA each at four
+//! offsets from a 64-byte boundary (out of line, behind 0, 16, 32 and 48 bytes of
+//! `nop`; x86-64 only), against the DFA inlined as in `one-byte`: one byte at a
+//! time, the same machine code runs up to half again as long at one offset as at
+//! another, so a single build's figure says as much about where the linker put
+//! the loop as about the code. The mean of the four is the fairer figure.
 //!
-//!     cargo run --release --bin best_of -- [lines|echo|echo-cached|one-byte]...
+//!     cargo run --release --bin best_of -- \
+//!         [lines|echo|echo-cached|one-byte|one-byte-layouts]...
 //!
 //! Prints milliseconds and the ratio (peer time over framer time: above 1 means
 //! the framer is faster). Run it a few times, and interleave runs of two builds to
@@ -98,8 +105,69 @@ fn main() {
                     peer,
                 );
             }
+            "one-byte-layouts" => {
+                let (data, _) = lines(64 * MIB, 1, 128);
+                let sample = &data[..MIB];
+                let count = memchr::memchr_iter(b'\n', sample).count();
+                type Framing = fn(Terminator, &[u8], usize) -> (usize, usize);
+                let framers: [Framing; 4] = [
+                    frame_padded::<0>,
+                    frame_padded::<16>,
+                    frame_padded::<32>,
+                    frame_padded::<48>,
+                ];
+                let dfas: [fn(&[u8], usize) -> usize; 4] = [
+                    dfa_padded::<0>,
+                    dfa_padded::<16>,
+                    dfa_padded::<32>,
+                    dfa_padded::<48>,
+                ];
+                let minimals: [fn(&[u8], usize) -> usize; 4] = [
+                    minimal_limited_padded::<0>,
+                    minimal_limited_padded::<16>,
+                    minimal_limited_padded::<32>,
+                    minimal_limited_padded::<48>,
+                ];
+                // The peer inlined into its closure, as in `one-byte` and criterion:
+                // out of line, the compiler makes slower code of it.
+                let dfa = best_ms(&|| dfa_crlf(sample, 1), count);
+                let (mut framer_ms, mut minimal_ms, mut dfa_ms) = (0.0, 0.0, 0.0);
+                for pad in 0..4 {
+                    let framer = best_ms(&|| framers[pad](crlf, sample, 1).0, count);
+                    let minimal = best_ms(&|| minimals[pad](sample, 1), count);
+                    let shifted_dfa = best_ms(&|| dfas[pad](sample, 1), count);
+                    let label = format!("lines/1-byte, shifted {} bytes", 16 * pad);
+                    report(&label, framer, "dfa", dfa);
+                    report(
+                        &format!("{label}, minimal framer with a limit"),
+                        minimal,
+                        "dfa",
+                        dfa,
+                    );
+                    report(
+                        &format!("{label}, dfa out of line"),
+                        shifted_dfa,
+                        "dfa",
+                        dfa,
+                    );
+                    framer_ms += framer / 4.0;
+                    minimal_ms += minimal / 4.0;
+                    dfa_ms += shifted_dfa / 4.0;
+                }
+                report("lines/1-byte, mean of the four", framer_ms, "dfa", dfa);
+                report(
+                    "lines/1-byte, minimal framer with a limit, mean",
+                    minimal_ms,
+                    "dfa",
+                    dfa,
+                );
+                report("lines/1-byte, dfa out of line, mean", dfa_ms, "dfa", dfa);
+            }
             other => {
-                eprintln!("unknown workload {other:?}: lines, echo, echo-cached or one-byte");
+                eprintln!(
+                    "unknown workload {other:?}: lines, echo, echo-cached, one-byte \
+                     or one-byte-layouts"
+                );
                 std::process::exit(2);
             }
         }

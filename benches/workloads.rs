@@ -76,6 +76,12 @@ pub fn buffers(count: usize) -> (Vec<Vec<u8>>, usize) {
 
 /// Frames `data` fed in `slice`-byte pieces; returns (terminators, data bytes).
 pub fn frame(terminator: Terminator, data: &[u8], slice: usize) -> (usize, usize) {
+    frame_loop(terminator, data, slice)
+}
+
+/// [`frame`]'s body, for the copies of it at other offsets.
+#[inline(always)]
+fn frame_loop(terminator: Terminator, data: &[u8], slice: usize) -> (usize, usize) {
     let mut framer = Framer::new(terminator);
     let (mut frames, mut bytes) = (0, 0);
     for chunk in data.chunks(slice) {
@@ -89,6 +95,52 @@ pub fn frame(terminator: Terminator, data: &[u8], slice: usize) -> (usize, usize
         }
     }
     (frames, bytes)
+}
+
+/// `PAD` one-byte `nop`s, inline: the code after them in the same function is
+/// the same machine code, shifted by `PAD` bytes against the 64-byte boundaries
+/// the CPU fetches and predicts branches by. One byte at a time, where nearly
+/// every other instruction is a branch, the shift alone moves the time by up to a
+/// half (`best_of one-byte-layouts`).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn pad<const PAD: usize>() {
+    // SAFETY: `nop`s, run once; they touch no register, flag, memory or stack.
+    unsafe {
+        std::arch::asm!(
+            ".skip {pad}, 0x90",
+            pad = const PAD,
+            options(nomem, nostack, preserves_flags)
+        )
+    };
+}
+
+/// [`frame`] out of line, shifted by `PAD` bytes ([`pad`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+pub fn frame_padded<const PAD: usize>(
+    terminator: Terminator,
+    data: &[u8],
+    slice: usize,
+) -> (usize, usize) {
+    pad::<PAD>();
+    frame_loop(terminator, data, slice)
+}
+
+/// [`dfa_crlf`] out of line, shifted by `PAD` bytes ([`pad`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+pub fn dfa_padded<const PAD: usize>(data: &[u8], slice: usize) -> usize {
+    pad::<PAD>();
+    dfa_loop(data, slice)
+}
+
+/// [`minimal_crlf`] with a limit, out of line, shifted by `PAD` bytes ([`pad`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+pub fn minimal_limited_padded<const PAD: usize>(data: &[u8], slice: usize) -> usize {
+    pad::<PAD>();
+    minimal_loop::<true>(data, slice)
 }
 
 /// Whole frames of `data` fed in `slice`-byte pieces through a `FrameReader` (lent
@@ -166,6 +218,12 @@ pub fn memchr_crlf(data: &[u8], slice: usize) -> usize {
 /// Peer: a byte-at-a-time DFA for `\r\n`, the least work per byte a framer that
 /// sees one byte at a time can do; returns the lines.
 pub fn dfa_crlf(data: &[u8], slice: usize) -> usize {
+    dfa_loop(data, slice)
+}
+
+/// [`dfa_crlf`]'s body, for the copies of it at other offsets.
+#[inline(always)]
+fn dfa_loop(data: &[u8], slice: usize) -> usize {
     let (mut count, mut after_cr) = (0, false);
     for chunk in data.chunks(slice) {
         for &byte in black_box(chunk) {
@@ -321,6 +379,12 @@ impl<const LIMITED: bool> MinimalCrlf<LIMITED> {
 
 /// [`MinimalCrlf`] over `data` in `slice`-byte pieces; returns the lines.
 pub fn minimal_crlf<const LIMITED: bool>(data: &[u8], slice: usize) -> usize {
+    minimal_loop::<LIMITED>(data, slice)
+}
+
+/// [`minimal_crlf`]'s body, for the copies of it at other offsets.
+#[inline(always)]
+fn minimal_loop<const LIMITED: bool>(data: &[u8], slice: usize) -> usize {
     let mut framer = MinimalCrlf::<LIMITED>::new();
     let (mut frames, mut bytes) = (0, 0);
     for chunk in data.chunks(slice) {
