@@ -125,6 +125,24 @@ fn line_workload(c: &mut Criterion, name: &str, data: &[u8], count: usize, one_b
         group.bench_function("dfa/1", |b| {
             b.iter(|| assert_eq!(dfa_crlf(sample, 1), count))
         });
+        // The same loop at four offsets from a 64-byte boundary: one byte at a
+        // time its speed depends on where the linker puts it by up to a half, and
+        // `framer/1` is one draw. `ratios.py` reports the mean of the four.
+        #[cfg(target_arch = "x86_64")]
+        {
+            type Framing = fn(Terminator, &[u8], usize) -> (usize, usize);
+            let shifted: [(usize, Framing); 4] = [
+                (0, frame_padded::<0>),
+                (16, frame_padded::<16>),
+                (32, frame_padded::<32>),
+                (48, frame_padded::<48>),
+            ];
+            for (pad, framer) in shifted {
+                group.bench_function(format!("framer-shifted-{pad}/1"), |b| {
+                    b.iter(|| assert_eq!(framer(crlf, sample, 1).0, count))
+                });
+            }
+        }
         group.finish();
     }
 }
