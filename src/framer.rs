@@ -85,9 +85,9 @@ enum Phase {
     Skipping,
 }
 
-/// Which way the next call of [`Framer::next_event`] goes: one test of one byte
-/// where there were two (one byte at a time, a call is little more than its
-/// tests).
+/// Which way the next call of [`Framer::next_event`] goes, read from one byte
+/// where it took two fields (the phase and `general_only`): one byte at a time, a
+/// call is little more than its tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Gate {
     /// The fast paths may run: no frame end is pending and `general_only` is false.
@@ -254,11 +254,11 @@ impl<const N: usize> Framer<N> {
         // The fast path, inline: `inline(always)` because with a second call site in
         // a crate the compiler stops inlining this by itself, and the gain (a sixth
         // of the time on short lines) is gone. Its tests come first: the gate, then
-        // the terminator's kind, then the input. A pending frame end comes second
-        // (one more test on each `Terminator`): one byte at a time, that order took
-        // a fifth off the time, and made it the same wherever the loop lands
-        // against 64-byte boundaries (`best_of one-byte-layouts`), where the other
-        // varied by a sixth.
+        // the terminator's kind, then the input. With the gate (before, the phase
+        // and `general_only` were tested apart), one byte at a time took a fifth
+        // less time, and the same wherever the loop lands against 64-byte
+        // boundaries (`best_of one-byte-layouts`), where before it varied by a
+        // sixth.
         debug_assert_eq!(self.general_only, self.needs_general_step(), "stale flag");
         debug_assert!(
             self.gate == Gate::FrameEnd || self.gate == self.open_or_general(),
