@@ -16,15 +16,14 @@ use crate::terminator::Delimiter;
 /// per long search, once per 4 KiB read of an SMTP body); and the first-byte
 /// searcher. The framer renews it whenever its terminator changes.
 #[derive(Clone, Copy, Debug)]
-// Measured, not derived: without `std` the memo is 3 bytes, and packed among the
-// framer's one-byte flags it made feeding one byte at a time 35 % slower on the
-// development machine (3.0 ms against 4.1 ms for 1 MiB, the same instructions).
-// Two-byte alignment leaves the flags where they were before the memo. The cause
-// could not be pinned down without hardware counters, and may not be the flags:
-// one-byte reads were later shown to move by a fifth when the same machine code
-// only sits at another 64-byte boundary (README, "Performance"). With `std` the
-// first-byte searcher's reference aligns the memo anyway.
-#[repr(align(2))]
+// Without `std` the memo is 3 bytes, packed among the framer's one-byte fields.
+// It was once aligned to 2 bytes, after feeding one byte at a time measured 35 %
+// slower packed (3.0 ms against 4.1 ms for 1 MiB, the same instructions). The same
+// machine code was later shown to move by up to a half by where it sits against
+// 64-byte boundaries alone (`best_of one-byte-layouts`), which is the likelier
+// cause; and the alignment's byte, beside the framer's gate, would make a
+// `Framer` 8 bytes larger without `std`. With `std` the first-byte searcher's
+// reference aligns the memo anyway.
 pub(crate) struct Memo {
     pair: Option<Pair>,
     /// The first-byte search. A new terminator makes it take its first-search
