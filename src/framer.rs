@@ -336,7 +336,7 @@ impl<const N: usize> Framer<N> {
             return 0;
         };
         // An empty input takes 0 bytes below and changes nothing.
-        if self.gate != Gate::Open || *remaining == 0 {
+        if self.general_only || *remaining == 0 {
             return 0;
         }
         let len = usize::try_from(*remaining).map_or(available, |r| r.min(available));
@@ -364,7 +364,7 @@ impl<const N: usize> Framer<N> {
         // (checked here), or held-back bytes, the end of the stream or a skip (each
         // sets `general_only`). The general step would find the same, for about 50
         // instructions more, once per read of a long body.
-        if self.gate == Gate::Open
+        if !self.general_only
             && input.is_empty()
             && !matches!(self.terminator, Terminator::Count(0))
         {
