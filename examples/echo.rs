@@ -19,7 +19,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 use asynchat::channel::{Context, Handler};
-use asynchat::{Channel, FrameTooLong, Produced, Producer, Terminator, Truncated};
+use asynchat::{Channel, FrameKind, FrameTooLong, Produced, Producer, Terminator, Truncated};
 
 /// The longest command line the server reads, in bytes.
 const MAX_LINE_LEN: u64 = 1024;
@@ -88,7 +88,7 @@ impl Handler for EchoHandler {
         self.data = Vec::new();
     }
 
-    fn frame_discarded(&mut self, _frame_len: u64, ctx: &mut Context<'_>) {
+    fn frame_discarded(&mut self, _frame_len: u64, _kind: FrameKind, ctx: &mut Context<'_>) {
         ctx.push(format!("ERROR line longer than {MAX_LINE_LEN} bytes\n"))
             .expect("not closing yet");
         ctx.close_when_done();

@@ -26,7 +26,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use asynchat::channel::{Context, Handler};
-use asynchat::{FrameTooLong, Terminator};
+use asynchat::{FrameKind, FrameTooLong, Terminator};
 
 /// The longest command line, in bytes.
 pub const MAX_LINE_LEN: u64 = 1024;
@@ -95,7 +95,7 @@ impl Handler for Echo {
         self.data = Vec::new();
     }
 
-    fn frame_discarded(&mut self, _frame_len: u64, ctx: &mut Context<'_>) {
+    fn frame_discarded(&mut self, _frame_len: u64, _kind: FrameKind, ctx: &mut Context<'_>) {
         let _ = ctx.push(&b"ERROR line too long\n"[..]);
         self.read_lines(ctx);
     }

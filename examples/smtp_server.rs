@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use asynchat::channel::{Context, FrameHandler, Frames};
-use asynchat::{FrameTooLong, Terminator};
+use asynchat::{FrameKind, FrameTooLong, Terminator};
 
 /// RFC 5321's limit on a command line.
 const MAX_COMMAND_LEN: u64 = 512;
@@ -291,7 +291,7 @@ impl FrameHandler for Smtp {
         }
     }
 
-    fn frame_discarded(&mut self, _frame_len: u64, ctx: &mut Context<'_>) {
+    fn frame_discarded(&mut self, _frame_len: u64, _kind: FrameKind, ctx: &mut Context<'_>) {
         match self.state {
             State::Command => Self::reply(ctx, "500 Error: line too long"),
             // A long line of an oversized message: still in DATA, until the `.`.

@@ -17,10 +17,11 @@
 use std::io;
 use std::time::Duration;
 
-use asynchat::tokio::{write_outbox, Frame, FrameCodec};
-use asynchat::{Terminator, VecOutbox};
+use asynchat::tokio::{
+    close_gracefully, drain_if_paused, write_outbox, FrameCodec, DEFAULT_LINGER,
+};
+use asynchat::{Frame, Terminator, VecOutbox};
 use futures_util::{FutureExt, StreamExt};
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::codec::FramedRead;
 
@@ -60,21 +61,23 @@ use accept::is_lost_before_accept;
 /// How long `serve` waits before it accepts again after running out of files.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
-/// Reads lines again, with the line limit.
+/// Reads lines again.
 fn read_lines(codec: &mut FrameCodec) {
     codec.set_terminator(Terminator::literal(b"\n"));
-    codec.set_max_frame_len(Some(MAX_LINE_LEN));
 }
 
-/// Serves one connection until `QUIT`, the end of its stream, or [`IDLE`].
+/// Serves one connection until `QUIT`, the end of its stream, or [`IDLE`], then
+/// closes it without losing a reply: every request read is answered, even when the
+/// peer half-closes or stops inside the next one.
 ///
 /// # Errors
 ///
-/// I/O errors, and `UnexpectedEof` when the peer closes inside a request.
+/// I/O errors.
 pub async fn echo(stream: TcpStream) -> io::Result<()> {
     let (reader, mut writer) = stream.into_split();
     let mut frames = FramedRead::new(reader, FrameCodec::new(Terminator::literal(b"\n")));
-    read_lines(frames.decoder_mut());
+    // Lines only: an `ECHO` body is a count, which bounds itself.
+    frames.decoder_mut().set_max_frame_len(Some(MAX_LINE_LEN));
     let mut outbox = VecOutbox::new();
     let mut in_message = false;
     loop {
@@ -97,10 +100,7 @@ pub async fn echo(stream: TcpStream) -> io::Result<()> {
                 in_message = false;
                 read_lines(frames.decoder_mut());
             }
-            Frame::Whole(line) if line == "QUIT" => {
-                outbox.close_when_done();
-                break;
-            }
+            Frame::Whole(line) if line == "QUIT" => break,
             Frame::Whole(line) => match line.strip_prefix(b"ECHO ") {
                 None => {
                     let _ = outbox.push(&b"ERROR unknown command\n"[..]);
@@ -111,9 +111,7 @@ pub async fn echo(stream: TcpStream) -> io::Result<()> {
                 {
                     Some(len) if len <= MAX_ECHO_LEN => {
                         in_message = true;
-                        let codec = frames.decoder_mut();
-                        codec.set_terminator(Terminator::Count(len));
-                        codec.set_max_frame_len(Some(len));
+                        frames.decoder_mut().set_terminator(Terminator::Count(len));
                     }
                     _ => {
                         let _ = outbox.push(&b"ERROR bad length\n"[..]);
@@ -125,11 +123,14 @@ pub async fn echo(stream: TcpStream) -> io::Result<()> {
                 let _ = outbox.push(&b"ERROR line too long\n"[..]);
                 read_lines(frames.decoder_mut());
             }
+            // The peer closed, perhaps inside a request: what it sent before is
+            // answered all the same.
+            Frame::End(_) => break,
         }
+        // A peer that pipelines requests without reading the replies waits here.
+        drain_if_paused(&mut writer, &mut outbox).await?;
     }
-    // Every request read so far is answered before the connection closes.
-    write_outbox(&mut writer, &mut outbox).await?;
-    writer.shutdown().await
+    close_gracefully(frames.get_mut(), &mut writer, &mut outbox, DEFAULT_LINGER).await
 }
 
 #[allow(dead_code)] // Unused when a test includes this file as a module.

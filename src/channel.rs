@@ -24,6 +24,12 @@ pub const DEFAULT_READ_BUFFER_LEN: usize = 65536;
 /// the protocol allows to be longer, e.g. a counted body.
 pub const DEFAULT_MAX_FRAME_LEN: u64 = 65536;
 
+/// The largest [`Terminator::Count`] a whole-frame reader that buffers on the heap
+/// (the [`Frames`] adapter, the tokio codec) accepts to begin with: 16 MiB. A larger
+/// count is refused where it is set, and the handler hears of it at once. Counts are
+/// not subject to the frame limit, which is meant for lines.
+pub const DEFAULT_MAX_COUNT: u64 = 16 << 20;
+
 /// Reads one readiness call makes at most before it returns [`Status::Busy`], so that
 /// one busy peer cannot starve the others.
 pub const DEFAULT_READS_PER_CALL: usize = 4;
@@ -121,7 +127,7 @@ enum Dispatch {
     Held([u8; DEFAULT_MAX_TERMINATOR_LEN], usize),
     Terminator,
     TooLong(crate::FrameTooLong),
-    Discarded(u64),
+    Discarded(u64, crate::FrameKind),
     End(Result<(), crate::Truncated>),
 }
 
@@ -385,7 +391,7 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 }
                 Event::Terminator => Dispatch::Terminator,
                 Event::TooLong(too_long) => Dispatch::TooLong(too_long),
-                Event::Discarded { frame_len } => Dispatch::Discarded(frame_len),
+                Event::Discarded { frame_len, kind } => Dispatch::Discarded(frame_len, kind),
                 Event::End(end) => Dispatch::End(end),
             };
             let mut ctx = Context {
@@ -401,7 +407,9 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 Dispatch::Held(held, len) => handler.collect_incoming_data(&held[..len], &mut ctx),
                 Dispatch::Terminator => handler.found_terminator(&mut ctx),
                 Dispatch::TooLong(too_long) => handler.frame_too_long(too_long, &mut ctx),
-                Dispatch::Discarded(frame_len) => handler.frame_discarded(frame_len, &mut ctx),
+                Dispatch::Discarded(frame_len, kind) => {
+                    handler.frame_discarded(frame_len, kind, &mut ctx)
+                }
                 Dispatch::End(end) => {
                     handler.handle_eof(end, &mut ctx);
                     break;

@@ -6,8 +6,8 @@ use ::embedded_io_async::{Read, Write};
 
 use crate::embedded_error::{advance_by_write, bytes_read};
 pub use crate::embedded_error::{BufferFull, ReadError, WriteError};
+use crate::frame::Frame;
 use crate::framer::Framer;
-use crate::frames::Frame;
 use crate::outbox::{Drained, Next, Outbox};
 use crate::read_buffer::ReadBuffer;
 use crate::storage::Storage;
@@ -47,7 +47,7 @@ impl<'b, R: Read, const N: usize> FramedReader<'b, R, N> {
     /// [`ReadError::Read`] when the reader fails other than with `Interrupted`
     /// (retried); the frame in progress is kept, so a later call may go on.
     /// [`ReadError::BufferFull`] when the buffer is not longer than `N`.
-    pub async fn next_frame(&mut self) -> Result<Frame<'_>, ReadError<R::Error>> {
+    pub async fn next_frame(&mut self) -> Result<Frame<&[u8]>, ReadError<R::Error>> {
         let found = loop {
             if let Some(found) = self.buffer.found() {
                 break found;
@@ -68,6 +68,14 @@ impl<'b, R: Read, const N: usize> FramedReader<'b, R, N> {
     /// As [`Framer::set_max_frame_len`], capped at the buffer's length less `N`.
     pub fn set_max_frame_len(&mut self, max_frame_len: Option<u64>) {
         self.buffer.set_max_frame_len(max_frame_len);
+    }
+
+    /// Sets the largest [`Terminator::Count`] the reader accepts, capped at the
+    /// buffer's length (the default). A larger count is refused where it is set: the
+    /// next frame is [`Frame::TooLong`] before any of its bytes, which are then
+    /// skipped up to [`Frame::Discarded`]. Lines stay under their own limit.
+    pub fn set_max_count(&mut self, max_count: Option<u64>) {
+        self.buffer.set_max_count(max_count);
     }
 
     /// The framer inside, for the terminator, the limit in force and the position.

@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::terminator::FrameKind;
+
 /// A byte-string terminator that cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -64,23 +66,34 @@ impl fmt::Display for Truncated {
 impl core::error::Error for Truncated {}
 
 /// A frame grew past the maximum set with
-/// [`Framer::set_max_frame_len`](crate::Framer::set_max_frame_len). Carried by
-/// [`Event::TooLong`](crate::Event::TooLong): the first `max_frame_len` bytes were
-/// delivered as data; the rest of the frame is skipped, up to its end.
+/// [`Framer::set_max_frame_len`](crate::Framer::set_max_frame_len), or a whole-frame
+/// reader refused a count larger than it buffers. Carried by
+/// [`Event::TooLong`](crate::Event::TooLong): the first `max_frame_len` bytes of a
+/// line were delivered as data (none of a refused count); the rest of the frame is
+/// skipped, up to its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct FrameTooLong {
     /// The limit that was exceeded.
     pub max_frame_len: u64,
-    /// Stream position of the first byte past the limit.
+    /// Stream position of the first byte past the limit (of a refused count: of its
+    /// first byte).
     pub position: u64,
+    /// What ends the frame: a line ([`FrameKind::Delimited`]), a counted block
+    /// ([`FrameKind::Counted`]) or the rest of the stream.
+    pub kind: FrameKind,
 }
 
 impl fmt::Display for FrameTooLong {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            FrameKind::Delimited => "delimited frame",
+            FrameKind::Counted => "counted frame",
+            FrameKind::Unterminated => "unterminated frame",
+        };
         write!(
             f,
-            "frame longer than {} bytes at byte {}; skipping to its end",
+            "{what} longer than {} bytes at byte {}; skipping to its end",
             self.max_frame_len, self.position
         )
     }

@@ -3,21 +3,27 @@
 
 use std::vec::Vec;
 
+use crate::channel::{DEFAULT_MAX_COUNT, DEFAULT_READ_BUFFER_LEN};
 use crate::error::{FrameTooLong, Truncated};
 use crate::handler::{Context, Handler};
+use crate::terminator::FrameKind;
 
 /// A protocol that takes whole frames instead of pieces: run it in a channel as
 /// [`Frames::new(handler)`](Frames::new).
 ///
 /// The data of a frame that arrived in one read is lent from the channel's read
-/// buffer; only a frame split across reads is gathered (into a buffer bounded by the
-/// frame limit, reused from frame to frame).
+/// buffer; only a frame split across reads is gathered, into a buffer reused from
+/// frame to frame and bounded by the frame limit for lines and by the count limit
+/// ([`Context::set_max_count`], [`DEFAULT_MAX_COUNT`] to begin with) for counted
+/// blocks, so a protocol that reads a line and then a large block needs no limit
+/// call of its own.
 pub trait FrameHandler {
     /// A complete frame (a byte-string terminator's bytes excluded). Set the next
     /// terminator and limit, push replies, close through `ctx`.
     fn handle_frame(&mut self, frame: &[u8], ctx: &mut Context<'_>);
 
-    /// As [`Handler::frame_too_long`]: the default closes the connection.
+    /// As [`Handler::frame_too_long`]: a line past the frame limit, or a count above
+    /// the count limit refused as it was set. The default closes the connection.
     fn frame_too_long(&mut self, too_long: FrameTooLong, ctx: &mut Context<'_>) {
         let _ = too_long;
         ctx.close_when_done();
@@ -25,8 +31,8 @@ pub trait FrameHandler {
 
     /// As [`Handler::frame_discarded`]: the end of an oversized frame. The default
     /// does nothing.
-    fn frame_discarded(&mut self, frame_len: u64, ctx: &mut Context<'_>) {
-        let _ = (frame_len, ctx);
+    fn frame_discarded(&mut self, frame_len: u64, kind: FrameKind, ctx: &mut Context<'_>) {
+        let _ = (frame_len, kind, ctx);
     }
 
     /// As [`Handler::handle_connect`].
@@ -90,11 +96,14 @@ impl<H: FrameHandler> Handler for Frames<H> {
         if core::mem::take(&mut self.handed_out) {
             return;
         }
-        let frame = core::mem::take(&mut self.frame);
+        let mut frame = core::mem::take(&mut self.frame);
         self.handler.handle_frame(&frame, ctx);
-        // Keep the allocation for the next split frame.
-        self.frame = frame;
-        self.frame.clear();
+        // Keep the allocation for the next split frame, unless a large block grew
+        // it: an idle connection should not hold on to its largest message.
+        if frame.capacity() <= DEFAULT_READ_BUFFER_LEN {
+            frame.clear();
+            self.frame = frame;
+        }
     }
 
     fn frame_too_long(&mut self, too_long: FrameTooLong, ctx: &mut Context<'_>) {
@@ -102,11 +111,12 @@ impl<H: FrameHandler> Handler for Frames<H> {
         self.handler.frame_too_long(too_long, ctx);
     }
 
-    fn frame_discarded(&mut self, frame_len: u64, ctx: &mut Context<'_>) {
-        self.handler.frame_discarded(frame_len, ctx);
+    fn frame_discarded(&mut self, frame_len: u64, kind: FrameKind, ctx: &mut Context<'_>) {
+        self.handler.frame_discarded(frame_len, kind, ctx);
     }
 
     fn handle_connect(&mut self, ctx: &mut Context<'_>) {
+        ctx.set_max_count(Some(DEFAULT_MAX_COUNT));
         self.handler.handle_connect(ctx);
     }
 

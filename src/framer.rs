@@ -36,7 +36,7 @@
 
 use crate::error::{FrameTooLong, Truncated};
 use crate::search::{self, Found, Memo};
-use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::terminator::{FrameKind, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// What the [`Framer`] found next in its input.
 ///
@@ -59,6 +59,11 @@ pub enum Event<'a> {
     /// data, the rest of it is skipped without [`Data`](Event::Data) events, and its
     /// end comes as [`Discarded`](Event::Discarded). Reported once per frame, at the
     /// first byte past the limit. Drop what you collected of this frame.
+    ///
+    /// A [`Framer`] reports it only for frames whose length is not known up front
+    /// ([`FrameKind::Delimited`] and [`FrameKind::Unterminated`]): a count bounds
+    /// itself. Whole-frame readers also report it, before the first byte, for a
+    /// count larger than they will buffer ([`FrameKind::Counted`]).
     TooLong(FrameTooLong),
     /// The end of a frame that was [`TooLong`](Event::TooLong): its terminator was
     /// found (or its count reached) after skipping the rest of it. Treat it like
@@ -68,6 +73,8 @@ pub enum Event<'a> {
     Discarded {
         /// The whole frame's length in data bytes, the skipped ones included.
         frame_len: u64,
+        /// What would have ended the frame: a line or a counted block.
+        kind: FrameKind,
     },
     /// The stream ended ([`Framer::end_of_stream`]) and every byte before the end
     /// has been reported. `Err` if it ended inside a frame. The last event of a
@@ -80,9 +87,12 @@ pub enum Event<'a> {
 enum Phase {
     /// Reporting the frame's data.
     Framing,
+    /// A count above the count limit was set: the next event is its
+    /// [`Event::TooLong`], before any of its bytes.
+    CountRefused,
     /// The frame went past the limit: its data is consumed without events until its
-    /// end, which is [`Event::Discarded`].
-    Skipping,
+    /// end, which is [`Event::Discarded`] of this kind.
+    Skipping(FrameKind),
 }
 
 /// Which way the next call of [`Framer::next_event`] goes, read from one byte
@@ -193,8 +203,10 @@ pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     gate: Gate,
     /// Data bytes of the current frame so far, skipped ones included.
     frame_len: u64,
-    /// The limit on `frame_len`; `u64::MAX` for none.
+    /// The limit on `frame_len` for frames of unknown length; `u64::MAX` for none.
     max_frame_len: u64,
+    /// The largest count a whole-frame reader will buffer; `u64::MAX` for none.
+    max_count: u64,
     position: u64,
 }
 
@@ -224,6 +236,7 @@ impl<const N: usize> Framer<N> {
             gate: Gate::Open,
             frame_len: 0,
             max_frame_len: u64::MAX,
+            max_count: u64::MAX,
             position: 0,
         }
     }
@@ -339,10 +352,8 @@ impl<const N: usize> Framer<N> {
         if self.general_only || *remaining == 0 {
             return 0;
         }
+        // A count bounds itself: the frame limit is not checked here.
         let len = usize::try_from(*remaining).map_or(available, |r| r.min(available));
-        if self.frame_len + len as u64 > self.max_frame_len {
-            return 0;
-        }
         *remaining -= len as u64;
         if *remaining == 0 {
             self.terminator = Terminator::None;
@@ -379,6 +390,15 @@ impl<const N: usize> Framer<N> {
     fn search_step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
         loop {
             let held_len = self.held.len() - self.held_start;
+            if self.phase == Phase::CountRefused {
+                self.phase = Phase::Skipping(FrameKind::Counted);
+                let too_long = FrameTooLong {
+                    max_frame_len: self.max_count,
+                    position: self.position - held_len as u64,
+                    kind: FrameKind::Counted,
+                };
+                return (Some(Event::TooLong(too_long)), input);
+            }
             let available = held_len + input.len();
             // How many data bytes come before the frame's end, and, if the end is in
             // sight, how many bytes it takes (0 for a count).
@@ -413,7 +433,7 @@ impl<const N: usize> Framer<N> {
                 };
                 return (event, input);
             }
-            if self.phase == Phase::Skipping {
+            if let Phase::Skipping(_) = self.phase {
                 self.consume_data(&mut input, data_len);
                 if let Some(end_len) = end_len {
                     self.consume_end(&mut input, end_len);
@@ -422,13 +442,19 @@ impl<const N: usize> Framer<N> {
                 // All data is skipped; what is left is held back, or the end.
                 continue;
             }
-            let allowed = self.max_frame_len.saturating_sub(self.frame_len);
+            let kind = self.terminator.kind();
+            let limit = match kind {
+                FrameKind::Counted => u64::MAX,
+                FrameKind::Delimited | FrameKind::Unterminated => self.max_frame_len,
+            };
+            let allowed = limit.saturating_sub(self.frame_len);
             if allowed == 0 {
-                self.phase = Phase::Skipping;
+                self.phase = Phase::Skipping(kind);
                 self.refresh_general_only();
                 let too_long = FrameTooLong {
                     max_frame_len: self.max_frame_len,
                     position: self.position - held_len as u64,
+                    kind,
                 };
                 return (Some(Event::TooLong(too_long)), input);
             }
@@ -505,9 +531,9 @@ impl<const N: usize> Framer<N> {
     /// The event for a frame end just consumed.
     fn end_frame<'a>(&mut self) -> Event<'a> {
         let frame_len = core::mem::take(&mut self.frame_len);
-        if core::mem::replace(&mut self.phase, Phase::Framing) == Phase::Skipping {
+        if let Phase::Skipping(kind) = core::mem::replace(&mut self.phase, Phase::Framing) {
             self.refresh_general_only();
-            Event::Discarded { frame_len }
+            Event::Discarded { frame_len, kind }
         } else {
             Event::Terminator
         }
@@ -565,9 +591,39 @@ impl<const N: usize> Framer<N> {
     /// `collect_incoming_data` runs after the search: a new terminator applies from
     /// the next frame on. Set after [`Event::TooLong`], it decides where the skipped
     /// frame ends; usually you want to wait for [`Event::Discarded`].
+    ///
+    /// A [`Terminator::Count`] is never subject to the [frame
+    /// limit](Self::set_max_frame_len): its length is the bound, so check a length
+    /// read from the peer against your protocol's maximum before you set it.
     pub fn set_terminator(&mut self, terminator: Terminator<N>) {
         self.terminator = terminator;
         self.memo.renew();
+        self.refuse_count_above_limit();
+    }
+
+    /// Sets the largest count a whole-frame reader will buffer: a larger one is
+    /// refused when it is set ([`Event::TooLong`] before any of its bytes, then its
+    /// bytes skipped and [`Event::Discarded`] at its end).
+    pub(crate) fn set_max_count(&mut self, max_count: Option<u64>) {
+        self.max_count = max_count.unwrap_or(u64::MAX);
+        self.refuse_count_above_limit();
+    }
+
+    /// The limit set with `set_max_count`.
+    pub(crate) fn max_count(&self) -> Option<u64> {
+        (self.max_count != u64::MAX).then_some(self.max_count)
+    }
+
+    /// Refuses, or stops refusing, the count in force against the count limit, as
+    /// long as its refusal has not been reported yet.
+    fn refuse_count_above_limit(&mut self) {
+        if matches!(self.phase, Phase::Framing | Phase::CountRefused) {
+            self.phase = match self.terminator {
+                Terminator::Count(count) if count > self.max_count => Phase::CountRefused,
+                _ => Phase::Framing,
+            };
+            self.refresh_general_only();
+        }
     }
 
     /// The terminator in force. A [`Terminator::Count`] shows the bytes still
@@ -576,12 +632,14 @@ impl<const N: usize> Framer<N> {
         &self.terminator
     }
 
-    /// Sets the most data bytes a frame may carry, or `None` for no limit (the
-    /// default). Like the terminator, it may change at any event and applies from the
+    /// Sets the most data bytes a frame of unknown length (ended by a byte string,
+    /// or by nothing) may carry, or `None` for no limit (the default). A
+    /// [`Terminator::Count`] is not subject to it: the count is its frame's length,
+    /// so a protocol may read lines under a small limit and then a large counted
+    /// block without changing the limit. Like the terminator, it may change at any event and applies from the
     /// current frame on: the frame in progress is checked against the new limit from
     /// its next data byte. The limit counts data bytes only (a byte-string
-    /// terminator's bytes are not data; counted bytes are). `Some(0)` allows only
-    /// empty frames.
+    /// terminator's bytes are not data). `Some(0)` allows only empty frames.
     ///
     /// Raising or removing the limit while a frame is being skipped does not undo the
     /// skip: that frame still ends with [`Event::Discarded`].
@@ -603,7 +661,7 @@ impl<const N: usize> Framer<N> {
     /// Whether the current frame went past the limit and its rest is being skipped,
     /// up to the [`Event::Discarded`] that ends it.
     pub fn is_skipping(&self) -> bool {
-        self.phase == Phase::Skipping
+        matches!(self.phase, Phase::Skipping(_))
     }
 
     /// Says that the stream ends after the input given to the following calls of
@@ -651,6 +709,7 @@ impl<const N: usize> Framer<N> {
         // Not `FrameEnd`, which the refresh would keep.
         self.gate = Gate::General;
         self.refresh_general_only();
+        self.refuse_count_above_limit();
     }
 
     /// Turns the inline fast path of [`next_event`](Self::next_event) on (the default)
@@ -682,7 +741,7 @@ impl<const N: usize> Framer<N> {
     /// What `general_only` summarises: a state the fast paths do not handle.
     fn needs_general_step(&self) -> bool {
         self.ending
-            || self.phase == Phase::Skipping
+            || self.phase != Phase::Framing
             || !self.fast_path
             || self.held_start != self.held.len()
     }

@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use crate::error::{FrameTooLong, Truncated};
+use crate::frame::Frame;
 use crate::framer::{Event, Framer};
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
@@ -92,32 +92,21 @@ impl FrameBuffer for alloc::vec::Vec<u8> {
     }
 }
 
-/// What a [`FrameReader`] found next: a frame's events, gathered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Frame<'a> {
-    /// A complete frame's data (a byte-string terminator's bytes excluded), borrowed
-    /// from the input when it lay whole in one slice. Set the next terminator and
-    /// limit here, as at [`Event::Terminator`].
-    Whole(&'a [u8]),
-    /// As [`Event::TooLong`]: the frame went past the limit; nothing of it is
-    /// buffered, and it ends with [`Frame::Discarded`].
-    TooLong(FrameTooLong),
-    /// As [`Event::Discarded`]: the end of an oversized frame.
-    Discarded {
-        /// The whole frame's length in data bytes, the skipped ones included.
-        frame_len: u64,
-    },
-    /// As [`Event::End`]. Data of a truncated frame is dropped; `Truncated` says how
-    /// much there was.
-    End(Result<(), Truncated>),
-}
-
 /// A [`Framer`] that hands out whole frames instead of pieces: one `&[u8]` per frame,
 /// with no copy when the frame lies whole in one input slice (the common case), and
 /// assembled in a [`FrameBuffer`] of the caller's choosing when it is split.
 ///
-/// The frame limit never exceeds the buffer's capacity, so a frame over it is
-/// reported ([`Frame::TooLong`]) and skipped, never buffered.
+/// Two limits keep what it buffers bounded, and neither exceeds the buffer's
+/// capacity:
+///
+/// - the frame limit ([`set_max_frame_len`](Self::set_max_frame_len)), for lines and
+///   other frames of unknown length: a frame that grows past it is reported
+///   ([`Frame::TooLong`]) and skipped, never buffered;
+/// - the count limit ([`set_max_count`](Self::set_max_count)), for
+///   [`Terminator::Count`]: a larger count is refused as soon as it is set, with
+///   [`Frame::TooLong`] before any of its bytes, then skipped to
+///   [`Frame::Discarded`]. A protocol that reads short lines and then large blocks
+///   sets a small frame limit and a large count limit once.
 ///
 /// # Example
 ///
@@ -150,7 +139,7 @@ pub struct FrameReader<B, const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
 
 impl<B: FrameBuffer> FrameReader<B> {
     /// A reader waiting for `terminator`, assembling split frames in `buffer`, with
-    /// the buffer's capacity as the frame limit.
+    /// the buffer's capacity (none for a `Vec`) as the frame and count limits.
     pub fn new(terminator: Terminator, buffer: B) -> Self {
         FrameReader::with_terminator(terminator, buffer)
     }
@@ -165,6 +154,7 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
             handed_out: false,
         };
         reader.set_max_frame_len(None);
+        reader.set_max_count(None);
         reader
     }
 
@@ -177,7 +167,7 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
     /// None: oversized frames and a truncated end are [`Frame`]s.
     #[must_use = "frames carry the data; dropping one loses it"]
     #[inline]
-    pub fn next_frame<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Frame<'a>> {
+    pub fn next_frame<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Frame<&'a [u8]>> {
         if core::mem::take(&mut self.handed_out) {
             self.buffer.clear();
         }
@@ -199,7 +189,9 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
                     self.buffer.clear();
                     return Some(Frame::TooLong(too_long));
                 }
-                Event::Discarded { frame_len } => return Some(Frame::Discarded { frame_len }),
+                Event::Discarded { frame_len, kind } => {
+                    return Some(Frame::Discarded { frame_len, kind })
+                }
                 Event::End(end) => {
                     self.buffer.clear();
                     return Some(Frame::End(end));
@@ -223,12 +215,34 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
 
     /// As [`Framer::set_max_frame_len`], capped at the buffer's capacity.
     pub fn set_max_frame_len(&mut self, max_frame_len: Option<u64>) {
-        let capacity = self.buffer.capacity().map(|c| c as u64);
-        let limit = match (max_frame_len, capacity) {
-            (Some(max), Some(capacity)) => Some(max.min(capacity)),
-            (max, capacity) => max.or(capacity),
-        };
+        let limit = self.capped(max_frame_len);
         self.framer.set_max_frame_len(limit);
+    }
+
+    /// Sets the largest [`Terminator::Count`] the reader buffers, capped at the
+    /// buffer's capacity; `None` for the capacity alone. A larger count is refused
+    /// where it is set: the next frame is [`Frame::TooLong`] (of
+    /// [`FrameKind::Counted`](crate::FrameKind::Counted)), before any of its bytes
+    /// are read; they are skipped, and [`Frame::Discarded`] comes at their end, so
+    /// the stream stays in sync. A count set earlier and not yet started is checked
+    /// again.
+    pub fn set_max_count(&mut self, max_count: Option<u64>) {
+        let limit = self.capped(max_count);
+        self.framer.set_max_count(limit);
+    }
+
+    /// The count limit in force: the one asked for, capped at the buffer's capacity.
+    pub fn max_count(&self) -> Option<u64> {
+        self.framer.max_count()
+    }
+
+    /// `limit`, or the buffer's capacity if that is smaller.
+    fn capped(&self, limit: Option<u64>) -> Option<u64> {
+        let capacity = self.buffer.capacity().map(|c| c as u64);
+        match (limit, capacity) {
+            (Some(limit), Some(capacity)) => Some(limit.min(capacity)),
+            (limit, capacity) => limit.or(capacity),
+        }
     }
 
     /// The limit in force: the one asked for, capped at the buffer's capacity.

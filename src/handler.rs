@@ -8,7 +8,7 @@ use crate::error::{FrameTooLong, PushError, Truncated};
 use crate::framer::Framer;
 use crate::outbox::Outgoing;
 use crate::producer::Producer;
-use crate::terminator::Terminator;
+use crate::terminator::{FrameKind, Terminator};
 use crate::VecOutbox;
 
 /// The protocol: what to do with incoming data and complete frames (an
@@ -25,9 +25,12 @@ pub trait Handler {
     /// terminator and limit, push replies and close through `ctx`.
     fn found_terminator(&mut self, ctx: &mut Context<'_>);
 
-    /// The current frame went past the [frame limit](Context::set_max_frame_len): its
-    /// first bytes were delivered as data, the rest is skipped, and its end comes as
-    /// [`frame_discarded`](Self::frame_discarded). Drop what was collected.
+    /// The current frame went past the [frame limit](Context::set_max_frame_len) (a
+    /// line), or a count above the [count limit](Context::set_max_count) was just
+    /// set (a counted block, refused before any of its bytes): `too_long.kind` says
+    /// which. What was delivered of a line is not a message; the rest is skipped,
+    /// and its end comes as [`frame_discarded`](Self::frame_discarded). Drop what
+    /// was collected.
     ///
     /// The default closes the connection (after sending what is queued): a handler
     /// that does not expect oversized frames must not take the bytes it collected for
@@ -38,11 +41,11 @@ pub trait Handler {
     }
 
     /// The end of a frame that was [too long](Self::frame_too_long), `frame_len` data
-    /// bytes in all: the place to reply with an error (`500 line too long`) and set
-    /// the next terminator and limit, as in
+    /// bytes in all, of `kind` (a line or a counted block): the place to reply with
+    /// an error (`500 line too long`) and set the next terminator and limit, as in
     /// [`found_terminator`](Self::found_terminator). The default does nothing.
-    fn frame_discarded(&mut self, frame_len: u64, ctx: &mut Context<'_>) {
-        let _ = (frame_len, ctx);
+    fn frame_discarded(&mut self, frame_len: u64, kind: FrameKind, ctx: &mut Context<'_>) {
+        let _ = (frame_len, kind, ctx);
     }
 
     /// The connection is established: push a greeting or a request, set the first
@@ -90,6 +93,23 @@ impl Context<'_> {
     /// The frame limit in force.
     pub fn max_frame_len(&self) -> Option<u64> {
         self.framer.max_frame_len()
+    }
+
+    /// Sets the largest [`Terminator::Count`] the connection accepts, or `None` for
+    /// any (the default for a [`Handler`]; a [`Frames`](crate::channel::Frames)
+    /// handler starts at [`DEFAULT_MAX_COUNT`](crate::channel::DEFAULT_MAX_COUNT)).
+    /// A larger count is refused where it is set: the next callback is
+    /// [`Handler::frame_too_long`] with [`FrameKind::Counted`], before any of its
+    /// bytes; they are skipped, and [`Handler::frame_discarded`] comes at their end,
+    /// so the protocol stays in sync. A count set earlier and not yet started is
+    /// checked again.
+    pub fn set_max_count(&mut self, max_count: Option<u64>) {
+        self.framer.set_max_count(max_count);
+    }
+
+    /// The limit set with [`set_max_count`](Self::set_max_count).
+    pub fn max_count(&self) -> Option<u64> {
+        self.framer.max_count()
     }
 
     /// Queues bytes to send (asynchat's `push`).

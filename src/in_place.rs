@@ -9,6 +9,7 @@
 
 use crate::error::{FrameTooLong, Truncated};
 use crate::framer::{Event, Framer};
+use crate::terminator::FrameKind;
 
 /// What [`InPlace::scan`] found. `consumed` bytes at the buffer's start are done
 /// with: the caller drops them before the next scan.
@@ -22,7 +23,11 @@ pub(crate) enum Found {
         consumed: usize,
     },
     /// As [`Event::Discarded`].
-    Discarded { frame_len: u64, consumed: usize },
+    Discarded {
+        frame_len: u64,
+        kind: FrameKind,
+        consumed: usize,
+    },
     /// As [`Event::End`]; everything fed is consumed.
     End(Result<(), Truncated>),
 }
@@ -70,8 +75,9 @@ impl<const N: usize> InPlace<N> {
                     too_long,
                     consumed: self.fed,
                 },
-                Event::Discarded { frame_len } => Found::Discarded {
+                Event::Discarded { frame_len, kind } => Found::Discarded {
                     frame_len,
+                    kind,
                     consumed: self.fed,
                 },
                 Event::End(end) => Found::End(end),
@@ -125,6 +131,7 @@ mod tests {
                     Found::Discarded {
                         frame_len,
                         consumed,
+                        ..
                     } => {
                         out.push(Err(frame_len));
                         buf.drain(..consumed);

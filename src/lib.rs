@@ -147,6 +147,7 @@ pub mod embedded_io;
 #[cfg_attr(docsrs, doc(cfg(feature = "embedded-io-async")))]
 pub mod embedded_io_async;
 mod error;
+mod frame;
 #[cfg(feature = "std")]
 mod frame_handler;
 mod framer;
@@ -179,14 +180,15 @@ mod transport;
 #[cfg(feature = "std")]
 pub use channel::{Channel, Context, Handler, Transport};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
+pub use frame::Frame;
 pub use framer::{Event, Framer};
-pub use frames::{Frame, FrameBuffer, FrameReader, SliceBuffer};
+pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
 pub use outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
 pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
 #[cfg(feature = "alloc")]
 pub use storage::Growable;
 pub use storage::{Fixed, Storage};
-pub use terminator::{Delimiter, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+pub use terminator::{Delimiter, FrameKind, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// An [`Outbox`] whose queue grows as needed.
 #[cfg(feature = "alloc")]

@@ -6,8 +6,8 @@
 //! when the kept bytes move to the front to make room for a read.
 
 use crate::error::Truncated;
+use crate::frame::Frame;
 use crate::framer::Framer;
-use crate::frames::Frame;
 use crate::in_place::{Found, InPlace};
 use crate::terminator::Terminator;
 
@@ -56,6 +56,7 @@ impl<'b, const N: usize> ReadBuffer<'b, N> {
             ended: None,
         };
         buffer.set_max_frame_len(None);
+        buffer.set_max_count(None);
         buffer
     }
 
@@ -70,6 +71,14 @@ impl<'b, const N: usize> ReadBuffer<'b, N> {
         let cap = self.max_limit();
         let limit = max_frame_len.map_or(cap, |max| max.min(cap));
         self.scanner.framer.set_max_frame_len(Some(limit));
+    }
+
+    /// Caps the count limit at the buffer's length: a count's bytes all stay in
+    /// the buffer until its frame is handed out.
+    pub(crate) fn set_max_count(&mut self, max_count: Option<u64>) {
+        let cap = self.buf.len() as u64;
+        let limit = max_count.map_or(cap, |max| max.min(cap));
+        self.scanner.framer.set_max_count(Some(limit));
     }
 
     pub(crate) fn framer(&self) -> &Framer<N> {
@@ -120,7 +129,7 @@ impl<'b, const N: usize> ReadBuffer<'b, N> {
     }
 
     /// The frame `found` describes, as a slice of the array.
-    pub(crate) fn frame(&mut self, found: Found) -> Frame<'_> {
+    pub(crate) fn frame(&mut self, found: Found) -> Frame<&[u8]> {
         let start = self.start;
         match found {
             Found::Whole { len, consumed } => {
@@ -133,10 +142,11 @@ impl<'b, const N: usize> ReadBuffer<'b, N> {
             }
             Found::Discarded {
                 frame_len,
+                kind,
                 consumed,
             } => {
                 self.start += consumed;
-                Frame::Discarded { frame_len }
+                Frame::Discarded { frame_len, kind }
             }
             Found::End(end) => {
                 self.ended = Some(end);

@@ -40,7 +40,32 @@ pub enum Terminator<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     None,
 }
 
+/// What ends a frame, without the terminator's bytes: carried by
+/// [`Event::TooLong`](crate::Event::TooLong) and
+/// [`Event::Discarded`](crate::Event::Discarded) so that a handler can tell a line
+/// it dropped from a counted block it dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub enum FrameKind {
+    /// Ended by a byte string ([`Terminator::Bytes`]): a line, for most protocols.
+    Delimited,
+    /// A number of bytes ([`Terminator::Count`]).
+    Counted,
+    /// Not ended at all ([`Terminator::None`]): the rest of the stream.
+    Unterminated,
+}
+
 impl<const N: usize> Terminator<N> {
+    /// Which kind of frame this terminator ends.
+    pub const fn kind(&self) -> FrameKind {
+        match self {
+            Terminator::Bytes(_) => FrameKind::Delimited,
+            Terminator::Count(_) => FrameKind::Counted,
+            Terminator::None => FrameKind::Unterminated,
+        }
+    }
+
     /// A byte-string terminator.
     ///
     /// # Errors

@@ -7,8 +7,8 @@
 //! from the frame handler, as with a [`Framer`].
 //!
 //! ```
-//! use asynchat::tokio::{Frame, FrameCodec};
-//! use asynchat::Terminator;
+//! use asynchat::tokio::FrameCodec;
+//! use asynchat::{Frame, Terminator};
 //! use bytes::BytesMut;
 //! use tokio_util::codec::Decoder;
 //!
@@ -26,12 +26,16 @@
 
 use std::io::{self, IoSlice};
 
-use ::tokio::io::{AsyncWrite, AsyncWriteExt};
+use std::time::Duration;
+
+use ::tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use bytes::{Buf as _, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
-use crate::channel::DEFAULT_MAX_FRAME_LEN;
-use crate::error::{FrameTooLong, Truncated};
+use crate::channel::{DEFAULT_MAX_COUNT, DEFAULT_MAX_FRAME_LEN};
+#[cfg(doc)]
+use crate::error::Truncated;
+use crate::frame::Frame;
 use crate::framer::Framer;
 use crate::in_place::{Found, InPlace};
 use crate::io::{advance_by_write, MAX_SLICES};
@@ -39,46 +43,37 @@ use crate::outbox::{Drained, Next, Outbox};
 use crate::storage::Storage;
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
-/// What a [`FrameCodec`] decodes: as [`crate::Frame`], with the frame's bytes split
-/// off the read buffer instead of borrowed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Frame {
-    /// A complete frame's data (a byte-string terminator's bytes excluded), split
-    /// off the read buffer without a copy. Set the next terminator and limit on the
-    /// codec now ([`Framed::codec_mut`](tokio_util::codec::Framed::codec_mut)).
-    Whole(BytesMut),
-    /// As [`Event::TooLong`](crate::Event::TooLong): the frame went past the limit;
-    /// it is skipped without being buffered, and ends with [`Frame::Discarded`].
-    TooLong(FrameTooLong),
-    /// As [`Event::Discarded`](crate::Event::Discarded): the end of an oversized
-    /// frame; set the next terminator and limit here.
-    Discarded {
-        /// The whole frame's length in data bytes, the skipped ones included.
-        frame_len: u64,
-    },
-}
-
 /// A [`Decoder`] over a [`Framer`]: frames end at a byte-string terminator or after
 /// a count, the terminator and the limit may change after every frame, and frames
 /// come out of the read buffer with `split_to`, not copied.
 ///
-/// Frames may carry at most [`DEFAULT_MAX_FRAME_LEN`] data bytes unless
-/// [`set_max_frame_len`](Self::set_max_frame_len) says otherwise, so a peer that
-/// never sends the terminator costs bounded memory: past the limit, the codec yields
-/// [`Frame::TooLong`], drops what it read of the frame, skips the rest as it arrives
-/// and yields [`Frame::Discarded`] at its end.
+/// Two limits bound what it buffers, each with a default a server can live with:
+///
+/// - lines (frames of unknown length) carry at most [`DEFAULT_MAX_FRAME_LEN`] data
+///   bytes unless [`set_max_frame_len`](Self::set_max_frame_len) says otherwise, so
+///   a peer that never sends the terminator costs bounded memory: past the limit,
+///   the codec yields [`Frame::TooLong`], drops what it read of the frame, skips the
+///   rest as it arrives and yields [`Frame::Discarded`] at its end;
+/// - a [`Terminator::Count`] above [`DEFAULT_MAX_COUNT`] (see
+///   [`set_max_count`](Self::set_max_count)) is refused where it is set: the next
+///   frame is [`Frame::TooLong`], before any of its bytes, and its bytes are skipped
+///   up to [`Frame::Discarded`]. A count within it needs no other call: reading a
+///   line under a small limit and then a large counted block just works.
 ///
 /// As an [`Encoder`], it writes any bytes as they are: chat protocols put the
 /// terminator in the reply.
 ///
 /// # End of stream
 ///
-/// `decode_eof` yields what completes at the end, then ends the stream; if the
-/// stream ended inside a frame, it fails instead with an `UnexpectedEof` error
-/// whose inner error is the [`Truncated`] report.
+/// `decode_eof` yields what completes at the end, then [`Frame::End`], then ends
+/// the stream, as every whole-frame reader does: `End(Err(`[`Truncated`]`))` if the
+/// stream stopped inside a frame. It is never an error, so a loop that stops at the
+/// first error does not lose the replies it has queued.
 #[derive(Debug)]
 pub struct FrameCodec<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     scanner: InPlace<N>,
+    /// [`Frame::End`] went out: the next `decode_eof` ends the stream.
+    ended: bool,
 }
 
 impl FrameCodec {
@@ -94,8 +89,10 @@ impl<const N: usize> FrameCodec<N> {
     pub fn with_terminator(terminator: Terminator<N>) -> Self {
         let mut framer = Framer::with_terminator(terminator);
         framer.set_max_frame_len(Some(DEFAULT_MAX_FRAME_LEN));
+        framer.set_max_count(Some(DEFAULT_MAX_COUNT));
         FrameCodec {
             scanner: InPlace::new(framer),
+            ended: false,
         }
     }
 
@@ -111,6 +108,16 @@ impl<const N: usize> FrameCodec<N> {
         self.scanner.framer.set_max_frame_len(max_frame_len);
     }
 
+    /// Sets the largest [`Terminator::Count`] the codec buffers ([`DEFAULT_MAX_COUNT`]
+    /// to begin with), or `None` for no limit. A larger count is refused where it is
+    /// set: the next frame is [`Frame::TooLong`] (of
+    /// [`FrameKind::Counted`](crate::FrameKind::Counted)), its bytes are skipped as
+    /// they arrive, and [`Frame::Discarded`] comes at their end. A count set earlier
+    /// and not yet started is checked again.
+    pub fn set_max_count(&mut self, max_count: Option<u64>) {
+        self.scanner.framer.set_max_count(max_count);
+    }
+
     /// The framer inside, for [`terminator`](Framer::terminator),
     /// [`max_frame_len`](Framer::max_frame_len), [`position`](Framer::position) and
     /// the other read-only views.
@@ -120,7 +127,7 @@ impl<const N: usize> FrameCodec<N> {
 
     /// The next frame split off `src`, or the truncation at the end; `None` when
     /// more input is needed (or the stream ended cleanly).
-    fn frame_from(&mut self, src: &mut BytesMut) -> Option<Result<Frame, Truncated>> {
+    fn frame_from(&mut self, src: &mut BytesMut) -> Option<Frame<BytesMut>> {
         let found = match self.scanner.scan(src) {
             Some(found) => found,
             None => {
@@ -133,7 +140,7 @@ impl<const N: usize> FrameCodec<N> {
         };
         // `consumed` never exceeds the buffer unless a caller shrank it between
         // calls; clamped, so that such misuse gives wrong frames, not a panic.
-        Some(Ok(match found {
+        Some(match found {
             Found::Whole { len, consumed } => {
                 let mut frame = src.split_to(consumed.min(src.len()));
                 frame.truncate(len);
@@ -145,33 +152,45 @@ impl<const N: usize> FrameCodec<N> {
             }
             Found::Discarded {
                 frame_len,
+                kind,
                 consumed,
             } => {
                 src.advance(consumed.min(src.len()));
-                Frame::Discarded { frame_len }
+                Frame::Discarded { frame_len, kind }
             }
             Found::End(end) => {
                 src.clear();
-                return end.err().map(Err);
+                self.ended = true;
+                Frame::End(end)
             }
-        }))
+        })
     }
 }
 
 impl<const N: usize> Decoder for FrameCodec<N> {
-    type Item = Frame;
+    type Item = Frame<BytesMut>;
     type Error = io::Error;
 
-    fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
-        match self.frame_from(src) {
-            Some(Ok(frame)) => Ok(Some(frame)),
-            // Only after `decode_eof` began the end.
-            Some(Err(truncated)) => Err(io::Error::new(io::ErrorKind::UnexpectedEof, truncated)),
-            None => Ok(None),
-        }
+    /// The next frame in `src`, split off it; `None` until one is complete.
+    ///
+    /// # Errors
+    ///
+    /// None: oversized frames and the end of the stream are frames.
+    fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame<BytesMut>>> {
+        Ok(self.frame_from(src))
     }
 
-    fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
+    /// What completes at the end of the stream, then [`Frame::End`], then `None`.
+    ///
+    /// # Errors
+    ///
+    /// None: a stream that ends inside a frame is `Frame::End(Err(_))`.
+    fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame<BytesMut>>> {
+        if core::mem::take(&mut self.ended) {
+            // `FramedRead` calls again after `End`: the stream is over. Bytes that
+            // arrive later are a new stream.
+            return Ok(None);
+        }
         self.scanner.framer.end_of_stream();
         self.decode(src)
     }
@@ -184,6 +203,72 @@ impl<const N: usize, T: AsRef<[u8]>> Encoder<T> for FrameCodec<N> {
         dst.extend_from_slice(item.as_ref());
         Ok(())
     }
+}
+
+/// Writes while the outbox is above its high watermark, until it is down to its low
+/// one ([`Outbox::should_pause_reading`]); returns at once otherwise. Call it after
+/// each frame you handle, before you take the next: replies then stay within the
+/// watermark plus one reply, however many requests a read brought in, and a peer
+/// that pipelines requests without reading the replies waits for its own writes.
+///
+/// # Errors
+///
+/// As [`write_outbox`].
+pub async fn drain_if_paused<W, S>(writer: &mut W, outbox: &mut Outbox<'_, S>) -> io::Result<()>
+where
+    W: AsyncWrite + Unpin + ?Sized,
+    S: Storage,
+{
+    while outbox.should_pause_reading() {
+        let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+        let Next::Write(filled) = outbox.chunks_vectored(&mut slices) else {
+            // Only producers are left: they do not count toward the watermark.
+            return Ok(());
+        };
+        let written = writer.write_vectored(&slices[..filled]).await?;
+        advance_by_write(outbox, written)?;
+    }
+    Ok(())
+}
+
+/// How long [`close_gracefully`] waits for the peer to close its side.
+pub const DEFAULT_LINGER: Duration = Duration::from_secs(2);
+
+/// Closes a connection without losing replies: writes everything queued (and closes
+/// the outbox), shuts down writing, then reads and discards what the peer still
+/// sends until it closes its side or `linger` passes ([`DEFAULT_LINGER`] is a
+/// good start).
+///
+/// Closing a socket with unread input makes the kernel send a reset, which can
+/// destroy replies the peer has not read yet; waiting for the peer's close first is
+/// what asynchat's `close_when_done` users get from a polite peer, and what this
+/// gives from any peer. With a `FramedRead`, pass its inner reader
+/// (`FramedRead::get_mut`): input still buffered there is discarded too.
+///
+/// # Errors
+///
+/// Errors of the writes and of the shutdown. The peer's reset, a read error and the
+/// end of `linger` only end the wait.
+pub async fn close_gracefully<R, W, S>(
+    reader: &mut R,
+    writer: &mut W,
+    outbox: &mut Outbox<'_, S>,
+    linger: Duration,
+) -> io::Result<()>
+where
+    R: AsyncRead + Unpin + ?Sized,
+    W: AsyncWrite + Unpin + ?Sized,
+    S: Storage,
+{
+    outbox.close_when_done();
+    write_outbox(writer, outbox).await?;
+    writer.shutdown().await?;
+    let discard = async {
+        let mut buf = [0; 4096];
+        while let Ok(1..) = reader.read(&mut buf).await {}
+    };
+    let _ = ::tokio::time::timeout(linger, discard).await;
+    Ok(())
 }
 
 /// Writes the outbox out until it has nothing to write now

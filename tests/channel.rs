@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use asynchat::channel::Status;
 use asynchat::channel::{Context, Handler, Transport, DEFAULT_MAX_FRAME_LEN};
-use asynchat::{Channel, FrameTooLong, Terminator, Truncated};
+use asynchat::{Channel, FrameKind, FrameTooLong, Terminator, Truncated};
 use support::glue_model::Echo;
 
 /// A connected pair of loopback sockets: (server side, client side).
@@ -58,7 +58,7 @@ impl Handler for Lines {
         self.line = Vec::new();
     }
 
-    fn frame_discarded(&mut self, frame_len: u64, ctx: &mut Context<'_>) {
+    fn frame_discarded(&mut self, frame_len: u64, _kind: FrameKind, ctx: &mut Context<'_>) {
         self.discarded.push(frame_len);
         ctx.push(&b"ERROR line too long\n"[..]).unwrap();
     }

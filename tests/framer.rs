@@ -4,7 +4,7 @@
 
 mod support;
 
-use asynchat::{Event, Framer, Terminator};
+use asynchat::{Event, FrameKind, Framer, Terminator};
 use support::framer_model::{slices, Case, Change, Ev, Term};
 use support::rng::Rng;
 
@@ -36,8 +36,9 @@ fn ev(event: Event<'_>) -> Ev {
         Event::TooLong(too_long) => Ev::TooLong {
             max_frame_len: too_long.max_frame_len,
             position: too_long.position,
+            kind: too_long.kind,
         },
-        Event::Discarded { frame_len } => Ev::Discarded { frame_len },
+        Event::Discarded { frame_len, kind } => Ev::Discarded { frame_len, kind },
         Event::End(end) => Ev::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
     }
 }
@@ -49,6 +50,7 @@ fn assert_split_invariant(term: &Term, max_frame_len: Option<u64>, input: &[u8])
         input: input.to_vec(),
         initial: term.clone(),
         max_frame_len,
+        max_count: None,
         program: vec![],
     };
     let n = input.len();
@@ -72,14 +74,28 @@ const OK: Ev = Ev::End(Ok(()));
 fn cut(frame_len: u64, missing: Option<u64>, position: u64) -> Ev {
     Ev::End(Err((frame_len, missing, position)))
 }
+/// A line (or other delimited frame) went past the limit.
 fn too_long(max_frame_len: u64, position: u64) -> Ev {
     Ev::TooLong {
         max_frame_len,
         position,
+        kind: FrameKind::Delimited,
     }
 }
+/// A frame of `kind` went past the limit.
+fn too_long_kind(max_frame_len: u64, position: u64, kind: FrameKind) -> Ev {
+    Ev::TooLong {
+        max_frame_len,
+        position,
+        kind,
+    }
+}
+/// The end of a skipped line.
 fn discarded(frame_len: u64) -> Ev {
-    Ev::Discarded { frame_len }
+    Ev::Discarded {
+        frame_len,
+        kind: FrameKind::Delimited,
+    }
 }
 
 /// `frames!(name: terminator, [limit N,] input => [exact events of the whole feed])`;
@@ -146,10 +162,13 @@ frames!(held_back_byte_is_the_one_too_many: bytes(b"\r\n"), limit 3, b"abc\rx\r\
     d(b"abc"), too_long(3, 3), discarded(5), d(b"ok"), T, OK
 ]);
 frames!(limit_zero_allows_empty_frames: bytes(b"\n"), limit 0, b"\nx\n\n" => [T, too_long(0, 1), discarded(1), T, OK]);
-frames!(count_past_the_limit_is_skipped_to_its_end: Term::Count(5), limit 2, b"abcdefg" => [
-    d(b"ab"), too_long(2, 2), discarded(5), d(b"fg"), OK
+// A count bounds itself: the line limit does not apply to it.
+frames!(count_is_not_subject_to_the_limit: Term::Count(5), limit 2, b"abcdefg" => [
+    d(b"abcde"), T, d(b"fg"), OK
 ]);
-frames!(none_past_the_limit_is_skipped_to_the_end: Term::None, limit 2, b"abcdefg" => [d(b"ab"), too_long(2, 2), OK]);
+frames!(none_past_the_limit_is_skipped_to_the_end: Term::None, limit 2, b"abcdefg" => [
+    d(b"ab"), too_long_kind(2, 2, FrameKind::Unterminated), OK
+]);
 frames!(stream_ends_while_skipping: bytes(b"\r\n"), limit 2, b"abcd\r" => [d(b"ab"), too_long(2, 2), cut(5, None, 5)]);
 frames!(stream_ends_with_held_bytes_past_the_limit: bytes(b"\r\n"), limit 2, b"ab\r" => [d(b"ab"), too_long(2, 2), cut(3, None, 3)]);
 frames!(terminator_right_after_the_limit_is_not_too_long: bytes(b"\r\n.\r\n"), limit 2, b"ab\r\n.\r\n" => [d(b"ab"), T, OK]);
@@ -514,7 +533,10 @@ fn too_long_reports_once_and_resumes() {
     assert!(framer.is_skipping());
     assert_eq!(
         framer.next_event(&mut input),
-        Some(Event::Discarded { frame_len: 6 })
+        Some(Event::Discarded {
+            frame_len: 6,
+            kind: FrameKind::Delimited,
+        })
     );
     assert!(!framer.is_skipping());
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"xy")));
@@ -522,7 +544,7 @@ fn too_long_reports_once_and_resumes() {
     assert_eq!(framer.next_event(&mut input), None);
     assert_eq!(
         too_long.to_string(),
-        "frame longer than 3 bytes at byte 7; skipping to its end"
+        "delimited frame longer than 3 bytes at byte 7; skipping to its end"
     );
     framer.set_max_frame_len(None);
     assert_eq!(framer.max_frame_len(), None);
@@ -548,13 +570,7 @@ fn limit_changed_inside_a_frame() {
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abcd")));
     framer.set_max_frame_len(Some(2));
     let mut input: &[u8] = b"e";
-    assert_eq!(
-        framer.next_event(&mut input).map(ev),
-        Some(Ev::TooLong {
-            max_frame_len: 2,
-            position: 9
-        })
-    );
+    assert_eq!(framer.next_event(&mut input).map(ev), Some(too_long(2, 9)));
     framer.set_max_frame_len(None);
     assert_eq!(framer.next_event(&mut input), None);
     assert!(
@@ -564,7 +580,10 @@ fn limit_changed_inside_a_frame() {
     let mut input: &[u8] = b"fg\nhi\n";
     assert_eq!(
         framer.next_event(&mut input),
-        Some(Event::Discarded { frame_len: 7 })
+        Some(Event::Discarded {
+            frame_len: 7,
+            kind: FrameKind::Delimited,
+        })
     );
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"hi")));
 }
@@ -639,6 +658,7 @@ fn split_invariance_against_reference() {
             } else {
                 None
             },
+            max_count: None,
             program,
         };
         // Short slices, and slices longer than the framer's short-input path, which
@@ -687,6 +707,7 @@ fn long_inputs_and_long_terminators_against_reference() {
             input,
             initial: bytes(b"\r\n.\r\n"),
             max_frame_len: (rng.below(3) == 0).then(|| 100 + rng.below(400) as u64),
+            max_count: None,
             program: vec![Change {
                 term: (rng.below(2) == 0).then(|| bytes(b"\r\n")),
                 max_frame_len: None,
@@ -731,6 +752,7 @@ fn first_byte_search_follows_terminator_changes_on_long_inputs() {
             input,
             initial: bytes(b"\r\n"),
             max_frame_len: None,
+            max_count: None,
             program,
         };
         case.check(&[]);
@@ -781,7 +803,7 @@ fn size_is_a_compile_time_constant() {
     // Two copies of the capacity (terminator, held-back bytes) and a few words (with
     // `std` on x86_64, three more: the first-byte searcher's reference and byte).
     assert!(
-        std::mem::size_of::<Framer>() <= 2 * 64 + 88,
+        std::mem::size_of::<Framer>() <= 2 * 64 + 96,
         "{}",
         std::mem::size_of::<Framer>()
     );
@@ -828,7 +850,8 @@ fn hundred_megabytes_past_the_limit_are_skipped_silently() {
     assert_eq!(
         framer.next_event(&mut input),
         Some(Event::Discarded {
-            frame_len: rounds << 20
+            frame_len: rounds << 20,
+            kind: FrameKind::Delimited,
         })
     );
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ok")));
@@ -862,7 +885,10 @@ fn fast_path_switch_selects_the_path() {
         ));
         assert_eq!(
             framer.next_event(&mut input),
-            Some(Event::Discarded { frame_len: 3 })
+            Some(Event::Discarded {
+                frame_len: 3,
+                kind: FrameKind::Delimited,
+            })
         );
         framer.set_max_frame_len(None);
         assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));

@@ -4,7 +4,7 @@
 
 mod support;
 
-use asynchat::{Frame, FrameBuffer, FrameReader, SliceBuffer, Terminator};
+use asynchat::{Frame, FrameBuffer, FrameKind, FrameReader, SliceBuffer, Terminator};
 use support::framer_model::{slices, Case, Term, CAP};
 use support::frames_model::{capped, change_at, gather, random_case, terms, Fr};
 use support::rng::Rng;
@@ -51,11 +51,11 @@ fn check(case: &Case, lens: &[usize]) {
         #[cfg(feature = "alloc")]
         assert_eq!(
             run(case, Vec::new(), lens, fast_path),
-            gather(capped(case, None).reference()),
+            gather(capped(case, None, None).reference()),
             "Vec, {case:?} {lens:?}"
         );
         let mut storage = [0u8; 5];
-        let expected = gather(capped(case, Some(5)).reference());
+        let expected = gather(capped(case, Some(5), Some(5)).reference());
         let got = run(case, SliceBuffer::new(&mut storage), lens, fast_path);
         assert_eq!(got, expected, "slice of 5, {case:?} {lens:?}");
     }
@@ -95,16 +95,25 @@ fn whole_frames_are_borrowed_and_split_ones_assembled() {
     }
     assert_eq!(reader.next_frame(&mut input), None);
     let mut input: &[u8] = b"ee\nwaytoolongline\nok\n";
-    assert_eq!(reader.next_frame(&mut input), Some(Frame::Whole(b"three")));
+    assert_eq!(
+        reader.next_frame(&mut input),
+        Some(Frame::Whole(&b"three"[..]))
+    );
     assert!(matches!(
         reader.next_frame(&mut input),
         Some(Frame::TooLong(_))
     ));
     assert_eq!(
         reader.next_frame(&mut input),
-        Some(Frame::Discarded { frame_len: 14 })
+        Some(Frame::Discarded {
+            frame_len: 14,
+            kind: FrameKind::Delimited
+        })
     );
-    assert_eq!(reader.next_frame(&mut input), Some(Frame::Whole(b"ok")));
+    assert_eq!(
+        reader.next_frame(&mut input),
+        Some(Frame::Whole(&b"ok"[..]))
+    );
     reader.set_max_frame_len(Some(100));
     assert_eq!(reader.max_frame_len(), Some(8), "capped at the buffer");
     reader.set_max_frame_len(Some(2));

@@ -100,7 +100,7 @@ impl Session {
                         position: too_long.position,
                     });
                 }
-                Event::Discarded { frame_len } => {
+                Event::Discarded { frame_len, .. } => {
                     assert!(self.frame.is_empty(), "no data after TooLong");
                     self.seen.push(match self.mode {
                         Mode::Command => Seen::LineTooLong { frame_len },

@@ -54,7 +54,7 @@ fn a_channel_is_accepted_on_one_thread_and_served_on_another() {
 #[test]
 fn tokio_values_are_send() {
     assert_send::<asynchat::tokio::FrameCodec>();
-    assert_send::<asynchat::tokio::Frame>();
+    assert_send::<asynchat::Frame<bytes::BytesMut>>();
     assert_send::<asynchat::Outgoing<'static>>();
     // The drain's future holds the outbox across awaits: it must be `Send` for
     // `tokio::spawn` on the multi-threaded runtime.

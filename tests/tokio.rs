@@ -14,8 +14,8 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use asynchat::tokio::{write_outbox, Frame, FrameCodec};
-use asynchat::{Drained, Terminator, Truncated, VecOutbox};
+use asynchat::tokio::{write_outbox, FrameCodec};
+use asynchat::{Drained, Frame, FrameKind, Terminator, VecOutbox};
 use bytes::BytesMut;
 use support::framer_model::{slices, Case, Term, CAP};
 use support::frames_model::{change_at, gather, random_case, terms, Fr};
@@ -48,33 +48,11 @@ fn run(case: &Case, lens: &[usize]) -> Vec<Fr> {
             } else {
                 codec.decode(&mut buf)
             };
-            let frame = match decoded {
-                Ok(Some(frame)) => frame,
-                Ok(None) if i == last => {
-                    frames.push(Fr::End(Ok(())));
-                    break;
-                }
-                Ok(None) => break,
-                Err(error) => {
-                    assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
-                    let t = error
-                        .get_ref()
-                        .unwrap()
-                        .downcast_ref::<Truncated>()
-                        .unwrap();
-                    frames.push(Fr::End(Err((t.frame_len, t.missing, t.position))));
-                    break;
-                }
+            let Some(frame) = decoded.expect("decoding never fails") else {
+                break;
             };
             let frame_end = matches!(frame, Frame::Whole(_) | Frame::Discarded { .. });
-            frames.push(match frame {
-                Frame::Whole(data) => Fr::Whole(data.to_vec()),
-                Frame::TooLong(t) => Fr::TooLong {
-                    max_frame_len: t.max_frame_len,
-                    position: t.position,
-                },
-                Frame::Discarded { frame_len } => Fr::Discarded { frame_len },
-            });
+            frames.push(Fr::from(frame));
             if frame_end {
                 if let Some(change) = change_at(case, ends) {
                     if let Some(next) = change.term.as_ref().and_then(Term::to_terminator) {
@@ -119,8 +97,12 @@ fn every_two_piece_split_of_a_switching_stream() {
         Fr::TooLong {
             max_frame_len: 8,
             position: 17 + 8,
+            kind: FrameKind::Delimited,
         },
-        Fr::Discarded { frame_len: 25 },
+        Fr::Discarded {
+            frame_len: 25,
+            kind: FrameKind::Delimited,
+        },
         Fr::Whole(b"ok".to_vec()),
         Fr::End(Ok(())),
     ];
@@ -138,9 +120,6 @@ fn every_two_piece_split_of_a_switching_stream() {
                     codec.decode(&mut buf).unwrap()
                 };
                 let Some(frame) = decoded else {
-                    if i == 2 {
-                        frames.push(Fr::End(Ok(())));
-                    }
                     break;
                 };
                 match frame {
@@ -154,11 +133,7 @@ fn every_two_piece_split_of_a_switching_stream() {
                         }
                         frames.push(Fr::Whole(data.to_vec()));
                     }
-                    Frame::TooLong(t) => frames.push(Fr::TooLong {
-                        max_frame_len: t.max_frame_len,
-                        position: t.position,
-                    }),
-                    Frame::Discarded { frame_len } => frames.push(Fr::Discarded { frame_len }),
+                    other => frames.push(Fr::from(other)),
                 }
             }
         }
@@ -220,7 +195,8 @@ fn a_line_that_never_ends_costs_bounded_memory() {
     assert_eq!(
         codec.decode(&mut buf).unwrap(),
         Some(Frame::Discarded {
-            frame_len: 102_400_000
+            frame_len: 102_400_000,
+            kind: FrameKind::Delimited,
         })
     );
     assert_eq!(
@@ -229,18 +205,44 @@ fn a_line_that_never_ends_costs_bounded_memory() {
     );
 }
 
+/// The end of the stream is a frame, never an error: what completes comes first,
+/// then `End`, then `None`, which ends `FramedRead`'s stream.
 #[test]
-fn truncated_end_is_an_unexpected_eof_error() {
-    let mut codec = FrameCodec::new(Terminator::Count(10));
-    let mut buf = BytesMut::from(&b"abcd"[..]);
-    assert_eq!(codec.decode(&mut buf).unwrap(), None);
-    let error = codec.decode_eof(&mut buf).unwrap_err();
-    assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
+fn the_end_is_a_frame_whole_or_truncated() {
+    let mut codec = FrameCodec::new(Terminator::literal(b"\n"));
+    let mut buf = BytesMut::from(&b"ECHO 5\nhelloECHO 3\nab"[..]);
+    let mut frames = Vec::new();
+    while let Some(frame) = codec.decode(&mut buf).unwrap() {
+        let whole = matches!(&frame, Frame::Whole(line) if line.starts_with(b"ECHO 5"));
+        frames.push(Fr::from(frame));
+        if whole {
+            codec.set_terminator(Terminator::Count(5));
+        }
+    }
+    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
+        frames.push(Fr::from(frame));
+    }
     assert_eq!(
-        error.to_string(),
-        "stream ended at byte 4 inside a frame of 4 bytes (6 more bytes were expected)"
+        frames,
+        [
+            Fr::Whole(b"ECHO 5".to_vec()),
+            Fr::Whole(b"hello".to_vec()),
+            Fr::Whole(b"ECHO 3".to_vec()),
+            Fr::End(Err((2, None, 21))),
+        ]
     );
     assert!(buf.is_empty());
+    // `FramedRead` asks again after `None` when more bytes arrive: a new stream.
+    buf.extend_from_slice(b"x\n");
+    assert_eq!(
+        codec.decode(&mut buf).unwrap(),
+        Some(Frame::Whole(BytesMut::from(&b"x"[..])))
+    );
+    assert_eq!(
+        codec.decode_eof(&mut buf).unwrap(),
+        Some(Frame::End(Ok(())))
+    );
+    assert_eq!(codec.decode_eof(&mut buf).unwrap(), None);
 }
 
 /// A writer that follows a script: at most `n` bytes per write, `Pending` (woken at

@@ -4,7 +4,7 @@
 //! by `tests/` and the fuzz target (which includes this file by path), so `cargo test`
 //! runs the fuzzer's checks.
 
-use asynchat::{Event, Framer, Terminator};
+use asynchat::{Event, FrameKind, Framer, Terminator};
 
 /// Capacity used by the property checks: small, so long terminators hit the limit.
 pub const CAP: usize = 8;
@@ -30,6 +30,15 @@ impl Term {
             Term::None => Terminator::None,
         })
     }
+
+    /// The kind of frame it ends.
+    pub fn kind(&self) -> FrameKind {
+        match self {
+            Term::Bytes(_) => FrameKind::Delimited,
+            Term::Count(_) => FrameKind::Counted,
+            Term::None => FrameKind::Unterminated,
+        }
+    }
 }
 
 /// What the caller changes at a frame end ([`Ev::Terminator`] or [`Ev::Discarded`]).
@@ -50,9 +59,11 @@ pub enum Ev {
     TooLong {
         max_frame_len: u64,
         position: u64,
+        kind: FrameKind,
     },
     Discarded {
         frame_len: u64,
+        kind: FrameKind,
     },
     /// `Err((frame_len, missing, position))` for a truncated stream.
     End(Result<(), (u64, Option<u64>, u64)>),
@@ -64,6 +75,9 @@ pub struct Case {
     pub input: Vec<u8>,
     pub initial: Term,
     pub max_frame_len: Option<u64>,
+    /// The count limit of a whole-frame reader: a larger count is refused as it is
+    /// set. `None` for the framer itself, which refuses no count.
+    pub max_count: Option<u64>,
     /// At the k-th frame end, apply `program[k % len]`. Empty: never change.
     pub program: Vec<Change>,
 }
@@ -104,7 +118,8 @@ impl Case {
     }
 
     /// The reference: the whole stream at once, searched naively, the limit applied
-    /// byte by byte.
+    /// byte by byte to frames of unknown length; a count is bounded only by the
+    /// count limit, checked before its first byte.
     pub fn reference(&self) -> Vec<Ev> {
         let input = &self.input[..];
         let mut events = Vec::new();
@@ -113,9 +128,22 @@ impl Case {
         let mut pos = 0;
         let mut ends = 0;
         let mut frame_len: u64 = 0;
-        let mut skipping = false;
+        let mut skipping = None;
         loop {
             let rest = &input[pos..];
+            if let (Term::Count(n), Some(max_count), None) = (&term, self.max_count, skipping) {
+                if *n > max_count && frame_len == 0 {
+                    push(
+                        &mut events,
+                        Ev::TooLong {
+                            max_frame_len: max_count,
+                            position: pos as u64,
+                            kind: FrameKind::Counted,
+                        },
+                    );
+                    skipping = Some(FrameKind::Counted);
+                }
+            }
             // The frame's data before its end, and the end's length if it is there.
             let (data_len, end_len) = match &term {
                 Term::None => (rest.len(), None),
@@ -129,8 +157,12 @@ impl Case {
             };
             // The first `max - frame_len` data bytes of a frame are reported; the
             // next one is too long, and the rest of the frame is skipped.
-            if !skipping {
-                let allowed = match max {
+            if skipping.is_none() {
+                let limit = match term {
+                    Term::Count(_) => None,
+                    _ => max,
+                };
+                let allowed = match limit {
                     Some(max) => max.saturating_sub(frame_len).min(data_len as u64) as usize,
                     None => data_len,
                 };
@@ -141,11 +173,12 @@ impl Case {
                     push(
                         &mut events,
                         Ev::TooLong {
-                            max_frame_len: max.unwrap(),
+                            max_frame_len: limit.unwrap(),
                             position: (pos + allowed) as u64,
+                            kind: term.kind(),
                         },
                     );
-                    skipping = true;
+                    skipping = Some(term.kind());
                 }
             }
             frame_len += data_len as u64;
@@ -158,13 +191,11 @@ impl Case {
             if let Term::Count(_) = term {
                 term = Term::None;
             }
-            if skipping {
-                push(&mut events, Ev::Discarded { frame_len });
-            } else {
-                push(&mut events, Ev::Terminator);
+            match skipping.take() {
+                Some(kind) => push(&mut events, Ev::Discarded { frame_len, kind }),
+                None => push(&mut events, Ev::Terminator),
             }
             frame_len = 0;
-            skipping = false;
             if let Some(change) = self.change(ends) {
                 if let Some(next) = change.term.as_ref().filter(|t| Self::valid(t)) {
                     term = next.clone();
@@ -216,6 +247,7 @@ impl Case {
                             Ev::TooLong {
                                 max_frame_len: too_long.max_frame_len,
                                 position: too_long.position,
+                                kind: too_long.kind,
                             },
                         );
                     }
@@ -223,7 +255,9 @@ impl Case {
                         push(
                             &mut events,
                             match event {
-                                Event::Discarded { frame_len } => Ev::Discarded { frame_len },
+                                Event::Discarded { frame_len, kind } => {
+                                    Ev::Discarded { frame_len, kind }
+                                }
                                 _ => Ev::Terminator,
                             },
                         );
@@ -249,7 +283,10 @@ impl Case {
                         );
                     }
                 }
-                if !framer.is_skipping() {
+                // Only frames of unknown length are limited; the last bytes of a
+                // count leave `None` in force until its frame end.
+                let delimited = matches!(framer.terminator(), Terminator::Bytes(_));
+                if !framer.is_skipping() && delimited {
                     if let Some(max) = framer.max_frame_len() {
                         assert!(framer.frame_len() <= max, "frame grew past the limit");
                     }

@@ -4,27 +4,36 @@
 
 use super::framer_model::{Case, Change, Ev, Term, MAX_CHANGES};
 use super::rng::Rng;
+use asynchat::FrameKind;
 
 /// A frame after gathering: what the reader must hand out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fr {
     Whole(Vec<u8>),
-    TooLong { max_frame_len: u64, position: u64 },
-    Discarded { frame_len: u64 },
+    TooLong {
+        max_frame_len: u64,
+        position: u64,
+        kind: FrameKind,
+    },
+    Discarded {
+        frame_len: u64,
+        kind: FrameKind,
+    },
     End(Result<(), (u64, Option<u64>, u64)>),
 }
 
-impl From<asynchat::Frame<'_>> for Fr {
-    /// What a `FrameReader` or an embedded `FramedReader` handed out, recorded.
-    fn from(frame: asynchat::Frame<'_>) -> Self {
+impl<B: AsRef<[u8]>> From<asynchat::Frame<B>> for Fr {
+    /// What a whole-frame reader handed out, recorded.
+    fn from(frame: asynchat::Frame<B>) -> Self {
         use asynchat::Frame;
         match frame {
-            Frame::Whole(data) => Fr::Whole(data.to_vec()),
+            Frame::Whole(data) => Fr::Whole(data.as_ref().to_vec()),
             Frame::TooLong(t) => Fr::TooLong {
                 max_frame_len: t.max_frame_len,
                 position: t.position,
+                kind: t.kind,
             },
-            Frame::Discarded { frame_len } => Fr::Discarded { frame_len },
+            Frame::Discarded { frame_len, kind } => Fr::Discarded { frame_len, kind },
             Frame::End(end) => Fr::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
         }
     }
@@ -41,28 +50,32 @@ pub fn gather(events: Vec<Ev>) -> Vec<Fr> {
             Ev::TooLong {
                 max_frame_len,
                 position,
+                kind,
             } => {
                 frame.clear();
                 frames.push(Fr::TooLong {
                     max_frame_len,
                     position,
+                    kind,
                 });
             }
-            Ev::Discarded { frame_len } => frames.push(Fr::Discarded { frame_len }),
+            Ev::Discarded { frame_len, kind } => frames.push(Fr::Discarded { frame_len, kind }),
             Ev::End(end) => frames.push(Fr::End(end)),
         }
     }
     frames
 }
 
-/// The case with every limit capped at `capacity`, as the reader caps them.
-pub fn capped(case: &Case, capacity: Option<u64>) -> Case {
+/// The case with every limit capped at `capacity`, as the reader caps them, and
+/// counts limited to `count_capacity`.
+pub fn capped(case: &Case, capacity: Option<u64>, count_capacity: Option<u64>) -> Case {
     let cap = |max: Option<u64>| match (max, capacity) {
         (Some(max), Some(c)) => Some(max.min(c)),
         (max, c) => max.or(c),
     };
     Case {
         max_frame_len: cap(case.max_frame_len),
+        max_count: count_capacity,
         program: case
             .program
             .iter()
@@ -99,6 +112,7 @@ pub fn random_case(rng: &mut Rng, terms: &[Term]) -> Case {
         input,
         initial: terms[rng.below(terms.len())].clone(),
         max_frame_len: (rng.below(2) == 0).then(|| rng.below(10) as u64),
+        max_count: None,
         program,
     }
 }
