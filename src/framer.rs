@@ -87,8 +87,8 @@ pub enum Event<'a> {
 enum Phase {
     /// Reporting the frame's data.
     Framing,
-    /// A count above the count limit was set: the next event is its
-    /// [`Event::TooLong`], before any of its bytes.
+    /// A count above the count limit was set: its [`Event::TooLong`] comes before
+    /// any of its bytes.
     CountRefused,
     /// The frame went past the limit: its data is consumed without events until its
     /// end, which is [`Event::Discarded`] of this kind.
@@ -390,7 +390,9 @@ impl<const N: usize> Framer<N> {
     fn search_step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
         loop {
             let held_len = self.held.len() - self.held_start;
-            if self.phase == Phase::CountRefused {
+            // Reported with the block's first byte (or at the end of the stream), so
+            // that after `End` a count left over from the last stream stays quiet.
+            if self.phase == Phase::CountRefused && (held_len + input.len() > 0 || self.ending) {
                 self.phase = Phase::Skipping(FrameKind::Counted);
                 let too_long = FrameTooLong {
                     max_frame_len: self.max_count,

@@ -167,3 +167,146 @@ fn slice_buffer_debug_shows_its_fill() {
     buffer.extend(b"abc");
     assert_eq!(format!("{buffer:?}"), "SliceBuffer { len: 3, capacity: 8 }");
 }
+
+/// The memcached shape: a command line under a small line limit, then a data block
+/// far longer than that limit, with no second limit call. Whole and at every
+/// two-piece split, and one byte at a time.
+#[test]
+fn a_block_longer_than_the_line_limit_needs_no_limit_call() {
+    let block = vec![b'v'; 3000];
+    let mut stream = b"set k 0 0 3002\r\n".to_vec();
+    stream.extend_from_slice(&block);
+    stream.extend_from_slice(b"\r\n");
+    stream.extend_from_slice(b"get k\r\n");
+    let mut expected_block = block.clone();
+    expected_block.extend_from_slice(b"\r\n");
+    let expected = [
+        Fr::Whole(b"set k 0 0 3002".to_vec()),
+        Fr::Whole(expected_block),
+        Fr::Whole(b"get k".to_vec()),
+        Fr::End(Ok(())),
+    ];
+    let mut lens: Vec<Vec<usize>> = vec![vec![], vec![1]];
+    lens.extend(
+        (0..=stream.len())
+            .step_by(7)
+            .map(|at| vec![at, stream.len()]),
+    );
+    for lens in lens {
+        let mut reader = FrameReader::new(Terminator::literal(b"\r\n"), Vec::new());
+        reader.set_max_frame_len(Some(64));
+        let mut frames = Vec::new();
+        let slices = slices(&stream, &lens);
+        let last = slices.len() - 1;
+        for (i, mut input) in slices.into_iter().enumerate() {
+            if i == last {
+                reader.end_of_stream();
+            }
+            while let Some(frame) = reader.next_frame(&mut input) {
+                if let Frame::Whole(line) = frame {
+                    let next = match line.strip_prefix(b"set k 0 0 ") {
+                        Some(len) => {
+                            Terminator::Count(std::str::from_utf8(len).unwrap().parse().unwrap())
+                        }
+                        None => Terminator::literal(b"\r\n"),
+                    };
+                    frames.push(Fr::from(frame));
+                    reader.set_terminator(next);
+                } else {
+                    frames.push(Fr::from(frame));
+                }
+            }
+        }
+        assert_eq!(frames, expected, "{lens:?}");
+    }
+}
+
+/// A count above the count limit is refused where it is set: `TooLong` before any
+/// of its bytes, the block skipped as it arrives, `Discarded` of a counted frame at
+/// its end, and the stream in sync after it, at every split.
+#[test]
+fn a_count_above_the_count_limit_is_refused_where_it_is_set() {
+    let stream = b"SET 12\r\n0123456789ab\r\nSET 2\r\nok\r\n";
+    let expected = [
+        Fr::Whole(b"SET 12".to_vec()),
+        Fr::TooLong {
+            max_frame_len: 8,
+            position: 8,
+            kind: FrameKind::Counted,
+        },
+        Fr::Discarded {
+            frame_len: 14,
+            kind: FrameKind::Counted,
+        },
+        Fr::Whole(b"SET 2".to_vec()),
+        Fr::Whole(b"ok\r\n".to_vec()),
+        Fr::End(Ok(())),
+    ];
+    let mut all_lens: Vec<Vec<usize>> = vec![vec![], vec![1]];
+    all_lens.extend((0..=stream.len()).map(|at| vec![at, stream.len()]));
+    for lens in all_lens {
+        let mut storage = [0; 16];
+        let mut reader =
+            FrameReader::new(Terminator::literal(b"\r\n"), SliceBuffer::new(&mut storage));
+        reader.set_max_count(Some(8));
+        assert_eq!(reader.max_count(), Some(8));
+        let mut frames = Vec::new();
+        let slices = slices(stream, &lens);
+        let last = slices.len() - 1;
+        for (i, mut input) in slices.into_iter().enumerate() {
+            if i == last {
+                reader.end_of_stream();
+            }
+            while let Some(frame) = reader.next_frame(&mut input) {
+                let next = match frame {
+                    Frame::Whole(line) => match line.strip_prefix(b"SET ") {
+                        Some(len) => {
+                            let len: u64 = std::str::from_utf8(len).unwrap().parse().unwrap();
+                            Some(Terminator::Count(len + 2))
+                        }
+                        None => Some(Terminator::literal(b"\r\n")),
+                    },
+                    Frame::Discarded { .. } => Some(Terminator::literal(b"\r\n")),
+                    _ => None,
+                };
+                frames.push(Fr::from(frame));
+                if let Some(next) = next {
+                    reader.set_terminator(next);
+                }
+            }
+        }
+        assert_eq!(frames, expected, "{lens:?}");
+    }
+}
+
+/// A refusal not yet reported is undone by a count that fits, and the count limit
+/// never exceeds the buffer; a refused count cut off by the end is truncated.
+#[test]
+fn count_limit_edges() {
+    let mut storage = [0; 4];
+    let mut reader = FrameReader::new(Terminator::Count(5), SliceBuffer::new(&mut storage));
+    assert_eq!(reader.max_count(), Some(4), "the buffer's capacity");
+    reader.set_max_count(Some(100));
+    assert_eq!(reader.max_count(), Some(4), "capped at the buffer");
+    reader.set_terminator(Terminator::Count(4));
+    let mut input: &[u8] = b"abcd";
+    assert_eq!(
+        reader.next_frame(&mut input),
+        Some(Frame::Whole(&b"abcd"[..]))
+    );
+    reader.set_terminator(Terminator::Count(6));
+    let mut input: &[u8] = b"abc";
+    let Some(Frame::TooLong(too_long)) = reader.next_frame(&mut input) else {
+        panic!("not refused");
+    };
+    assert_eq!(
+        too_long.to_string(),
+        "counted frame longer than 4 bytes at byte 4; skipping to its end"
+    );
+    assert_eq!(reader.next_frame(&mut input), None);
+    reader.end_of_stream();
+    let Some(Frame::End(Err(truncated))) = reader.next_frame(&mut input) else {
+        panic!("not truncated");
+    };
+    assert_eq!((truncated.frame_len, truncated.missing), (3, Some(3)));
+}

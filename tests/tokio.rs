@@ -213,11 +213,12 @@ fn the_end_is_a_frame_whole_or_truncated() {
     let mut buf = BytesMut::from(&b"ECHO 5\nhelloECHO 3\nab"[..]);
     let mut frames = Vec::new();
     while let Some(frame) = codec.decode(&mut buf).unwrap() {
-        let whole = matches!(&frame, Frame::Whole(line) if line.starts_with(b"ECHO 5"));
+        let next = match &frame {
+            Frame::Whole(line) if line.starts_with(b"ECHO 5") => Terminator::Count(5),
+            _ => Terminator::literal(b"\n"),
+        };
         frames.push(Fr::from(frame));
-        if whole {
-            codec.set_terminator(Terminator::Count(5));
-        }
+        codec.set_terminator(next);
     }
     while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
         frames.push(Fr::from(frame));

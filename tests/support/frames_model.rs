@@ -92,7 +92,13 @@ pub fn terms() -> Vec<Term> {
     [&b"\n"[..], b"\r\n", b"aa", b"\r\n.\r\n"]
         .iter()
         .map(|t| Term::Bytes(t.to_vec()))
-        .chain([Term::Count(0), Term::Count(3), Term::None])
+        .chain([
+            Term::Count(0),
+            Term::Count(3),
+            Term::Count(9),
+            Term::Count(20),
+            Term::None,
+        ])
         .collect()
 }
 
