@@ -37,6 +37,36 @@ pub const DEFAULT_READS_PER_CALL: usize = 4;
 /// How long a lingering close waits for the peer to close its side.
 pub const DEFAULT_LINGER: Duration = Duration::from_secs(2);
 
+/// How long a channel waits for the peer to make progress (send a byte, or take one
+/// of the replies) before it gives up: five minutes, as RFC 5321 asks of an SMTP
+/// server between commands.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The error inside the `TimedOut` [`io::Error`] that [`Channel::run`] and
+/// [`Channel::handle_ready`] return when the peer made no progress for the idle
+/// timeout, or a blocking stream's own timeout passed: tell it apart with
+/// [`is_idle_timeout`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdleTimeout {
+    /// How long the peer sent nothing and took no reply.
+    pub idle_for: Duration,
+}
+
+impl core::fmt::Display for IdleTimeout {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "the peer made no progress for {:?}", self.idle_for)
+    }
+}
+
+impl std::error::Error for IdleTimeout {}
+
+/// Whether `error` is a channel's [`IdleTimeout`], not an error of the stream.
+pub fn is_idle_timeout(error: &io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<IdleTimeout>())
+}
+
 /// What the caller should do after a readiness call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -92,12 +122,32 @@ pub(crate) enum State {
 ///
 /// # Limits
 ///
-/// A frame may carry at most [`DEFAULT_MAX_FRAME_LEN`] data bytes unless the handler
-/// sets another limit ([`Context::set_max_frame_len`]); past it the handler hears
+/// A line (a frame of unknown length) may carry at most [`DEFAULT_MAX_FRAME_LEN`]
+/// data bytes unless the handler sets another limit
+/// ([`Context::set_max_frame_len`]); past it the handler hears
 /// [`Handler::frame_too_long`] and, at the frame's end,
-/// [`Handler::frame_discarded`]. The channel itself holds a fixed read buffer, the
-/// framer (a few dozen bytes) and the outbox, which stops reading at its high
-/// watermark ([`set_watermarks`](Self::set_watermarks)).
+/// [`Handler::frame_discarded`]. A [`Terminator::Count`] bounds itself; a
+/// [`Frames`] handler, which gathers it, refuses one above its count limit
+/// ([`Context::set_max_count`]). The channel itself holds a fixed read buffer, the
+/// framer and the outbox.
+///
+/// # Backpressure
+///
+/// The handler is called only while the outbox is below its high watermark
+/// ([`set_watermarks`](Self::set_watermarks)). When a reply takes it above, the
+/// channel stops between two events, keeps the rest of the read buffer, and reads
+/// nothing more until the writes bring the outbox down to its low watermark; then it
+/// goes on where it stopped. However many requests one read brings, a peer that
+/// does not read its replies costs at most the high watermark plus one reply.
+///
+/// # Time
+///
+/// A peer that neither sends a byte nor takes a byte of the replies for the idle
+/// timeout ([`DEFAULT_IDLE_TIMEOUT`], [`set_idle_timeout`](Self::set_idle_timeout))
+/// ends the connection: [`run`](Self::run) and [`handle_ready`](Self::handle_ready)
+/// return a `TimedOut` error holding [`IdleTimeout`] ([`is_idle_timeout`]), and the
+/// channel is closed. An event loop learns when to call through
+/// [`deadline`](Self::deadline).
 ///
 /// # Closing
 ///
@@ -115,6 +165,13 @@ pub struct Channel<S, H> {
     state: State,
     reads_per_call: usize,
     linger: Duration,
+    /// Input of the last read not yet dispatched, when the handler was paused at
+    /// the outbox's high watermark; empty if only the framer has events left (a
+    /// frame end found with its data).
+    pending: Option<core::ops::Range<usize>>,
+    idle_timeout: Option<Duration>,
+    /// When the peer last sent a byte or took one.
+    last_progress: Instant,
 }
 
 /// An event with the framer's borrow released, so that the handler's context can
@@ -146,7 +203,18 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             state: State::Connecting,
             reads_per_call: DEFAULT_READS_PER_CALL,
             linger: DEFAULT_LINGER,
+            pending: None,
+            idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
+            last_progress: Instant::now(),
         }
+    }
+
+    /// Sets how long the peer may make no progress (send no byte, take no byte of
+    /// the replies) before the channel gives up on it; `None` waits for ever. The
+    /// clock starts at the channel's creation and restarts at each byte read or
+    /// written.
+    pub fn set_idle_timeout(&mut self, idle_timeout: Option<Duration>) {
+        self.idle_timeout = idle_timeout;
     }
 
     /// Sets the read buffer's size (asynchat's `ac_in_buffer_size`); at least 1.
@@ -183,12 +251,36 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     /// until the channel (or the stream from [`into_parts`](Self::into_parts)) is
     /// dropped.
     ///
+    /// It sets the stream's read timeout to what is left of the idle timeout before
+    /// each read, so that a silent peer cannot hold the calling thread.
+    ///
     /// # Errors
     ///
-    /// The first I/O error other than `Interrupted`.
+    /// The first I/O error other than `Interrupted`. When the peer makes no progress
+    /// for the idle timeout, or, with no idle timeout, when the stream's own read or
+    /// write timeout passes, a `TimedOut` error holding [`IdleTimeout`]
+    /// ([`is_idle_timeout`] tells it apart). On a non-blocking stream, a read that
+    /// would block counts as the stream's timeout: use
+    /// [`handle_ready`](Self::handle_ready) there.
     pub fn run(&mut self) -> io::Result<()> {
-        while self.pump()? != Status::Closed {}
-        Ok(())
+        loop {
+            if let Some(deadline) = self.idle_deadline() {
+                let left = deadline.saturating_duration_since(Instant::now());
+                // A zero timeout means none to the stream: at least a moment.
+                self.stream.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+            }
+            match self.pump()? {
+                Status::Closed => return Ok(()),
+                Status::Busy => {}
+                // A blocking stream waits only when its timeout (ours or its own)
+                // passed, or a lingering read reached its deadline.
+                Status::Waiting if matches!(self.state, State::Lingering { .. }) => {}
+                Status::Waiting => match self.idle_timeout {
+                    Some(idle) if self.last_progress.elapsed() < idle => {}
+                    _ => return Err(self.time_out()),
+                },
+            }
+        }
     }
 
     /// The socket is readable, writable or both: write, read and dispatch, within the
@@ -202,15 +294,35 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     /// The first I/O error other than `Interrupted` and `WouldBlock`; what was queued
     /// stays queued. Drop the channel.
     pub fn handle_ready(&mut self) -> io::Result<Status> {
+        if self.idle_deadline().is_some_and(|at| at <= Instant::now()) {
+            return Err(self.time_out());
+        }
         self.pump()
     }
 
-    /// Whether to watch for readability: open and below the outbox's high watermark
-    /// (asynchat's `readable`), or closing, when input is read and discarded.
+    /// When the idle timeout runs out, unless the channel is closed or lingering
+    /// (which has its own deadline).
+    fn idle_deadline(&self) -> Option<Instant> {
+        match self.state {
+            State::Lingering { .. } | State::Closed => None,
+            _ => self.idle_timeout.map(|idle| self.last_progress + idle),
+        }
+    }
+
+    /// Closes the channel for a peer that made no progress.
+    fn time_out(&mut self) -> io::Error {
+        self.state = State::Closed;
+        let idle_for = self.last_progress.elapsed();
+        io::Error::new(io::ErrorKind::TimedOut, IdleTimeout { idle_for })
+    }
+
+    /// Whether to watch for readability: open, below the outbox's high watermark
+    /// (asynchat's `readable`) and with no input of an earlier read left to
+    /// dispatch, or closing, when input is read and discarded.
     pub fn wants_read(&self) -> bool {
         match self.state {
             State::Connecting | State::Closing | State::Lingering { .. } => true,
-            State::Open => !self.outbox.should_pause_reading(),
+            State::Open => !self.outbox.should_pause_reading() && self.pending.is_none(),
             State::Flushing | State::Closed => false,
         }
     }
@@ -224,12 +336,13 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         }
     }
 
-    /// While the channel lingers, when it gives up waiting for the peer: call any
-    /// readiness method once this has passed.
+    /// When the channel gives up waiting for the peer: the end of the idle timeout,
+    /// or of the linger while it lingers. Call
+    /// [`handle_ready`](Self::handle_ready) once this has passed.
     pub fn deadline(&self) -> Option<Instant> {
         match self.state {
             State::Lingering { until } => Some(until),
-            _ => None,
+            _ => self.idle_deadline(),
         }
     }
 
@@ -288,7 +401,7 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             let (handler, mut ctx) = self.context();
             handler.handle_connect(&mut ctx);
             // A `Count(0)` set there fires without input.
-            self.dispatch(0);
+            self.dispatch(0..0);
         }
         let mut reads = 0;
         let mut drained = false;
@@ -317,13 +430,38 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 }
                 _ => {}
             }
-            match write_outbox(&mut self.stream, &mut self.outbox)? {
+            let mut written = 0;
+            let outcome = write_outbox(
+                &mut Counting {
+                    inner: &mut self.stream,
+                    written: &mut written,
+                },
+                &mut self.outbox,
+            )?;
+            if written > 0 {
+                self.last_progress = Instant::now();
+            }
+            match outcome {
                 WriteOutcome::Close => {
                     self.start_lingering();
                     continue;
                 }
                 WriteOutcome::Idle if self.state == State::Flushing => return Ok(self.close()),
                 WriteOutcome::Idle | WriteOutcome::WouldBlock => {}
+            }
+            if self.pending.is_some() && self.state == State::Open {
+                // Input left by a pause: go on with it once the replies drained.
+                if self.outbox.should_pause_reading() {
+                    return Ok(Status::Waiting);
+                }
+                if reads == self.reads_per_call {
+                    return Ok(Status::Busy);
+                }
+                reads += 1;
+                if let Some(pending) = self.pending.take() {
+                    self.dispatch(pending);
+                }
+                continue;
             }
             if !self.wants_read() || drained {
                 return Ok(Status::Waiting);
@@ -335,8 +473,9 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             match read_some(&mut self.stream, &mut self.read_buffer)? {
                 // While closing, `dispatch` calls no handler: the input is discarded.
                 ReadOutcome::Read(n) => {
+                    self.last_progress = Instant::now();
                     drained = n < self.read_buffer.len() && self.stream.short_read_drains();
-                    self.dispatch(n);
+                    self.dispatch(0..n);
                 }
                 ReadOutcome::Eof => self.end_of_stream(),
                 ReadOutcome::WouldBlock => return Ok(Status::Waiting),
@@ -344,8 +483,6 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         }
     }
 
-    /// Everything queued before the handler's close is written: shut down writing and
-    /// wait for the peer to close, unless it already did.
     fn start_lingering(&mut self) {
         if self.state == State::Flushing
             || self.linger.is_zero()
@@ -364,12 +501,19 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         Status::Closed
     }
 
-    /// Frames `read_buffer[..len]` and calls the handler, while it stays open.
-    fn dispatch(&mut self, len: usize) {
-        let mut input = &self.read_buffer[..len];
+    /// Frames the read buffer's bytes in `range` and calls the handler, until they
+    /// are used up, the channel closes, or a reply takes the outbox above its high
+    /// watermark: then the rest is kept in `pending` for when it drains.
+    fn dispatch(&mut self, range: core::ops::Range<usize>) {
+        let end = range.end;
+        let mut input = &self.read_buffer[range];
         while self.state == State::Open {
+            if self.outbox.should_pause_reading() {
+                self.pending = Some(end - input.len()..end);
+                return;
+            }
             let held_before = self.framer.held_back().len();
-            let offset = len - input.len();
+            let offset = end - input.len();
             let Some(event) = self.framer.next_event(&mut input) else {
                 break;
             };
@@ -416,16 +560,41 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 }
             }
         }
+        // Closed or used up: nothing is left for later.
+        self.pending = None;
     }
 
-    /// The peer closed: the framer's remaining events reach the handler (while it is
-    /// open), and then only writing is left.
     fn end_of_stream(&mut self) {
         if self.state == State::Open {
             self.framer.end_of_stream();
-            self.dispatch(0);
+            self.dispatch(0..0);
         }
         self.state = State::Flushing;
+    }
+}
+
+/// A writer that counts what it wrote: the channel's evidence that the peer takes
+/// its replies.
+struct Counting<'a, W> {
+    inner: &'a mut W,
+    written: &'a mut usize,
+}
+
+impl<W: io::Write> io::Write for Counting<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        *self.written += n;
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let n = self.inner.write_vectored(bufs)?;
+        *self.written += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

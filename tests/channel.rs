@@ -468,6 +468,8 @@ fn wants_write_follows_the_outbox() {
     let (server, client) = socket_pair();
     server.set_nonblocking(true).unwrap();
     let mut channel = Channel::new(server, Echo::default(), Terminator::literal(b"\n"));
+    // With no idle timeout, the only deadline is the linger's.
+    channel.set_idle_timeout(None);
     assert!(!channel.wants_write());
     let mut writer = client.try_clone().unwrap();
     let request = {
