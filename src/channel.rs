@@ -267,7 +267,8 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             if let Some(deadline) = self.idle_deadline() {
                 let left = deadline.saturating_duration_since(Instant::now());
                 // A zero timeout means none to the stream: at least a moment.
-                self.stream.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+                self.stream
+                    .set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
             }
             match self.pump()? {
                 Status::Closed => return Ok(()),

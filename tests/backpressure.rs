@@ -1,0 +1,251 @@
+//! The channel's backpressure is per event, not per read: one read holding many
+//! pipelined requests is handed to the handler only until the outbox passes its high
+//! watermark, the rest waits in the read buffer, and everything is answered, in
+//! order, once the peer takes its replies, under writes of every size, including
+//! none at all (would-block). Also the idle timeout, on `run()` and on
+//! `handle_ready()`.
+#![cfg(feature = "std")]
+
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use asynchat::channel::{is_idle_timeout, Context, Handler, Status, Transport};
+use asynchat::{Channel, Terminator};
+
+const REPLY_LEN: usize = 1000;
+const REQUESTS: usize = 50;
+const HIGH: usize = 4000;
+const LOW: usize = 1000;
+
+/// A stream whose one read brings every request at once, and whose writes take at
+/// most `per_write` bytes, and nothing at all (would-block) once `budget` is spent.
+struct Pipelined {
+    input: Option<Vec<u8>>,
+    per_write: usize,
+    budget: usize,
+    written: Vec<u8>,
+}
+
+impl Read for Pipelined {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.input.take() {
+            Some(input) => {
+                buf[..input.len()].copy_from_slice(&input);
+                Ok(input.len())
+            }
+            None => Err(io::ErrorKind::WouldBlock.into()),
+        }
+    }
+}
+
+impl Write for Pipelined {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.per_write).min(self.budget);
+        if n == 0 {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        self.budget -= n;
+        self.written.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Transport for Pipelined {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Answers the `n`-th `GET` with `REPLY_LEN` bytes that say `n`.
+#[derive(Default)]
+struct Gets {
+    answered: usize,
+}
+
+fn reply(n: usize) -> Vec<u8> {
+    let mut reply = format!("{n:04}").into_bytes();
+    reply.resize(REPLY_LEN - 1, b'.');
+    reply.push(b'\n');
+    reply
+}
+
+impl Handler for Gets {
+    fn collect_incoming_data(&mut self, _data: &[u8], _ctx: &mut Context<'_>) {}
+
+    fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+        ctx.push(reply(self.answered)).unwrap();
+        self.answered += 1;
+    }
+}
+
+#[test]
+fn one_read_of_many_requests_is_answered_within_the_watermark() {
+    let expected: Vec<u8> = (0..REQUESTS).flat_map(reply).collect();
+    for per_write in [
+        1,
+        7,
+        REPLY_LEN - 1,
+        REPLY_LEN,
+        REPLY_LEN + 1,
+        4096,
+        usize::MAX,
+    ] {
+        for budget in [0, 1, 500, REPLY_LEN, 3 * REPLY_LEN + 17, usize::MAX] {
+            let stream = Pipelined {
+                input: Some(b"GET\n".repeat(REQUESTS)),
+                per_write,
+                budget: 0,
+                written: Vec::new(),
+            };
+            let mut channel = Channel::new(stream, Gets::default(), Terminator::literal(b"\n"));
+            channel.set_watermarks(LOW, HIGH);
+            // The peer reads nothing at first: the handler stops at the watermark.
+            assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+            assert_eq!(channel.handler().answered, HIGH / REPLY_LEN + 1);
+            assert_eq!(channel.queued_bytes(), HIGH + REPLY_LEN);
+            assert!(!channel.wants_read(), "paused");
+            assert!(channel.wants_write());
+            let mut calls = 0;
+            while channel.handler().answered < REQUESTS || channel.queued_bytes() > 0 {
+                channel.stream_mut().budget = budget.max(1);
+                let status = channel.handle_ready().unwrap();
+                assert_ne!(status, Status::Closed);
+                assert!(
+                    channel.queued_bytes() <= HIGH + REPLY_LEN,
+                    "{} bytes queued",
+                    channel.queued_bytes()
+                );
+                calls += 1;
+                assert!(calls < 1_000_000, "no progress");
+            }
+            let what = format!("{per_write} bytes per write, {budget} per call");
+            assert_eq!(channel.stream().written.len(), expected.len(), "{what}");
+            assert!(channel.stream().written == expected, "{what}");
+            assert!(channel.wants_read(), "{what}: reading again");
+        }
+    }
+}
+
+/// A frame end found together with its data is still delivered after a pause,
+/// without new input: a handler that replies in both callbacks does not leave the
+/// peer waiting for the end of a reply.
+#[test]
+fn a_pause_between_data_and_its_frame_end_resumes_without_input() {
+    #[derive(Default)]
+    struct TwoPart {
+        ends: usize,
+    }
+    impl Handler for TwoPart {
+        fn collect_incoming_data(&mut self, _data: &[u8], ctx: &mut Context<'_>) {
+            ctx.push(vec![b'x'; HIGH + 1]).unwrap();
+        }
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            self.ends += 1;
+            ctx.push(&b"END\n"[..]).unwrap();
+        }
+    }
+    let stream = Pipelined {
+        input: Some(b"GET\n".to_vec()),
+        per_write: usize::MAX,
+        budget: 0,
+        written: Vec::new(),
+    };
+    let mut channel = Channel::new(stream, TwoPart::default(), Terminator::literal(b"\n"));
+    channel.set_watermarks(LOW, HIGH);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+    assert_eq!(channel.handler().ends, 0, "paused after the data");
+    channel.stream_mut().budget = usize::MAX;
+    assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+    assert_eq!(channel.handler().ends, 1);
+    assert!(channel.stream().written.ends_with(b"END\n"));
+}
+
+fn socket_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    (server, client)
+}
+
+#[test]
+fn run_ends_on_a_silent_peer_at_the_idle_timeout() {
+    let (server, _client) = socket_pair();
+    let mut channel = Channel::new(server, Gets::default(), Terminator::literal(b"\n"));
+    channel.set_idle_timeout(Some(Duration::from_millis(500)));
+    let start = Instant::now();
+    let error = channel.run().unwrap_err();
+    let took = start.elapsed();
+    assert!(is_idle_timeout(&error), "{error}");
+    assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+    assert!(took >= Duration::from_millis(500), "{took:?}");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert!(error
+        .to_string()
+        .starts_with("the peer made no progress for"));
+}
+
+/// Progress restarts the idle clock: a peer that sends a request every 200 ms is
+/// served past the 500 ms timeout, and timed out once it stops.
+#[test]
+fn run_keeps_a_peer_that_makes_progress() {
+    let (server, mut client) = socket_pair();
+    let serving = thread::spawn(move || {
+        let mut channel = Channel::new(server, Gets::default(), Terminator::literal(b"\n"));
+        channel.set_idle_timeout(Some(Duration::from_millis(500)));
+        let start = Instant::now();
+        let error = channel.run().unwrap_err();
+        (
+            start.elapsed(),
+            is_idle_timeout(&error),
+            channel.handler().answered,
+        )
+    });
+    for _ in 0..8 {
+        client.write_all(b"GET\n").unwrap();
+        let mut reply = vec![0; REPLY_LEN];
+        client.read_exact(&mut reply).unwrap();
+        thread::sleep(Duration::from_millis(200));
+    }
+    let (took, idle, answered) = serving.join().unwrap();
+    assert!(idle);
+    assert_eq!(answered, 8);
+    assert!(took >= Duration::from_millis(1600), "{took:?}");
+}
+
+/// With no idle timeout, the stream's own read timeout ends `run()` the same way.
+#[test]
+fn run_honours_the_streams_own_read_timeout() {
+    let (server, _client) = socket_pair();
+    server
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut channel = Channel::new(server, Gets::default(), Terminator::literal(b"\n"));
+    channel.set_idle_timeout(None);
+    let start = Instant::now();
+    let error = channel.run().unwrap_err();
+    assert!(is_idle_timeout(&error), "{error}");
+    assert!(start.elapsed() < Duration::from_secs(1));
+}
+
+/// From an event loop: the deadline is the idle timeout's end, and a call after it
+/// ends the channel with the same error.
+#[test]
+fn handle_ready_after_the_deadline_times_out() {
+    let (server, _client) = socket_pair();
+    server.set_nonblocking(true).unwrap();
+    let mut channel = Channel::new(server, Gets::default(), Terminator::literal(b"\n"));
+    channel.set_idle_timeout(Some(Duration::from_millis(100)));
+    assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+    let deadline = channel.deadline().expect("an idle deadline");
+    assert!(deadline <= Instant::now() + Duration::from_millis(100));
+    thread::sleep(deadline.saturating_duration_since(Instant::now()));
+    let error = channel.handle_ready().unwrap_err();
+    assert!(is_idle_timeout(&error));
+    assert_eq!(channel.deadline(), None, "closed");
+}
