@@ -177,3 +177,24 @@ impl fmt::Debug for Context<'_> {
             .finish()
     }
 }
+
+impl crate::reply::Reply<'static> for Context<'_> {
+    fn push(
+        &mut self,
+        buf: impl Into<Outgoing<'static>>,
+    ) -> Result<(), PushError<Outgoing<'static>>> {
+        Context::push(self, buf)
+    }
+
+    fn close_when_done(&mut self) {
+        Context::close_when_done(self);
+    }
+
+    fn is_closing(&self) -> bool {
+        Context::is_closing(self)
+    }
+
+    fn queued_bytes(&self) -> usize {
+        Context::queued_bytes(self)
+    }
+}

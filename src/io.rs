@@ -1,6 +1,8 @@
 //! Moving bytes between the Sans-IO core and `std::io` streams.
 
 use std::io::{self, IoSlice, Read, Write};
+use std::vec;
+use std::vec::Vec;
 
 use crate::outbox::{Next, Outbox};
 use crate::storage::Storage;
@@ -47,8 +49,36 @@ pub enum WriteOutcome {
     Close,
 }
 
-/// The most slices handed to one `write_vectored` (here and in the tokio drain).
-pub(crate) const MAX_SLICES: usize = 64;
+/// Slices for one vectored write: on the stack for a short queue, on the heap for a
+/// long one, as many as the queue holds up to the outbox's maximum.
+pub(crate) enum Slices<'s> {
+    /// The array, and how many of its slices a write may take.
+    Stack([IoSlice<'s>; STACK_SLICES], usize),
+    Heap(Vec<IoSlice<'s>>),
+}
+
+/// Slices kept on the stack: most writes take a few.
+const STACK_SLICES: usize = 64;
+
+impl<'s> Slices<'s> {
+    /// Room for the next write of `outbox`.
+    pub(crate) fn for_outbox<S: Storage>(outbox: &Outbox<'_, S>) -> Self {
+        // An empty queue still gets a slice: a producer may come to life.
+        let wanted = outbox.queued_items().clamp(1, outbox.max_write_slices());
+        if wanted <= STACK_SLICES {
+            Slices::Stack([IoSlice::new(&[]); STACK_SLICES], wanted)
+        } else {
+            Slices::Heap(vec![IoSlice::new(&[]); wanted])
+        }
+    }
+
+    pub(crate) fn as_mut(&mut self) -> &mut [IoSlice<'s>] {
+        match self {
+            Slices::Stack(slices, len) => &mut slices[..*len],
+            Slices::Heap(slices) => slices,
+        }
+    }
+}
 
 /// Takes `written` bytes of a write off the outbox; a write of nothing is
 /// `WriteZero`, as `Write::write_all` says. Shared with the tokio drain.
@@ -79,8 +109,9 @@ pub fn write_outbox<S: Storage>(
     outbox: &mut Outbox<'_, S>,
 ) -> io::Result<WriteOutcome> {
     loop {
-        let mut slices = [IoSlice::new(&[]); MAX_SLICES];
-        let filled = match outbox.chunks_vectored(&mut slices) {
+        let mut slices = Slices::for_outbox(outbox);
+        let slices = slices.as_mut();
+        let filled = match outbox.chunks_vectored(slices) {
             Next::Write(filled) => filled,
             Next::Idle => return Ok(WriteOutcome::Idle),
             Next::Close => return Ok(WriteOutcome::Close),

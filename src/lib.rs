@@ -168,6 +168,7 @@ mod outbox;
 mod producer;
 #[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
 mod read_buffer;
+mod reply;
 mod search;
 mod storage;
 mod terminator;
@@ -183,8 +184,11 @@ pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncate
 pub use frame::Frame;
 pub use framer::{Event, Framer};
 pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
+#[cfg(feature = "std")]
+pub use outbox::DEFAULT_MAX_WRITE_SLICES;
 pub use outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
 pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
+pub use reply::Reply;
 #[cfg(feature = "alloc")]
 pub use storage::Growable;
 pub use storage::{Fixed, Storage};

@@ -11,6 +11,12 @@ use crate::storage::{Fixed, Storage};
 /// asynchat's `ac_out_buffer_size`: the default largest chunk handed out at once.
 pub const DEFAULT_MAX_CHUNK_LEN: usize = 65536;
 
+/// How many queued buffers one vectored write takes at most, to begin with: the
+/// `IOV_MAX` of Linux and macOS.
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub const DEFAULT_MAX_WRITE_SLICES: usize = 1024;
+
 /// Bytes pushed to an [`Outbox`]: borrowed, or (with `alloc`) owned. Never copied.
 ///
 /// `From` conversions exist for everything that becomes one for free, so
@@ -207,6 +213,9 @@ pub struct Outbox<'a, S: Storage> {
     offered: usize,
     /// Finished producers at the head of the queue, not yet popped.
     retired: usize,
+    /// The most slices one vectored write takes.
+    #[cfg(feature = "std")]
+    max_write_slices: usize,
 }
 
 /// An [`Outbox`] with room for `C` items and no allocation.
@@ -227,7 +236,26 @@ impl<'a, S: Storage> Outbox<'a, S> {
             closing: false,
             offered: 0,
             retired: 0,
+            #[cfg(feature = "std")]
+            max_write_slices: DEFAULT_MAX_WRITE_SLICES,
         }
+    }
+
+    /// Sets how many queued buffers one vectored write may take (the drains of the
+    /// `io`, `channel` and `tokio` modules); at least 1, [`DEFAULT_MAX_WRITE_SLICES`]
+    /// to begin with. A system takes a limited number per call (1024 on Linux and
+    /// macOS); more are written by the next call.
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+    pub fn set_max_write_slices(&mut self, slices: usize) {
+        self.max_write_slices = slices.max(1);
+    }
+
+    /// The slice count set with [`set_max_write_slices`](Self::set_max_write_slices).
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+    pub fn max_write_slices(&self) -> usize {
+        self.max_write_slices
     }
 
     /// Sets the largest chunk handed out at once (asynchat's `ac_out_buffer_size`);

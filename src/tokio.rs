@@ -24,7 +24,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
-use std::io::{self, IoSlice};
+use std::io;
 
 use std::time::Duration;
 
@@ -38,7 +38,7 @@ use crate::error::Truncated;
 use crate::frame::Frame;
 use crate::framer::Framer;
 use crate::in_place::{Found, InPlace};
-use crate::io::{advance_by_write, MAX_SLICES};
+use crate::io::{advance_by_write, Slices};
 use crate::outbox::{Drained, Next, Outbox};
 use crate::storage::Storage;
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
@@ -220,8 +220,9 @@ where
     S: Storage,
 {
     while outbox.should_pause_reading() {
-        let mut slices = [IoSlice::new(&[]); MAX_SLICES];
-        let Next::Write(filled) = outbox.chunks_vectored(&mut slices) else {
+        let mut slices = Slices::for_outbox(outbox);
+        let slices = slices.as_mut();
+        let Next::Write(filled) = outbox.chunks_vectored(slices) else {
             // Only producers are left: they do not count toward the watermark.
             return Ok(());
         };
@@ -288,8 +289,9 @@ where
     S: Storage,
 {
     loop {
-        let mut slices = [IoSlice::new(&[]); MAX_SLICES];
-        let filled = match outbox.chunks_vectored(&mut slices) {
+        let mut slices = Slices::for_outbox(outbox);
+        let slices = slices.as_mut();
+        let filled = match outbox.chunks_vectored(slices) {
             Next::Write(filled) => filled,
             Next::Idle => return Ok(Drained::Idle),
             Next::Close => return Ok(Drained::Close),

@@ -105,3 +105,60 @@ fn write_outbox_outcomes() {
     );
     assert_eq!(sink, b"llo");
 }
+
+/// A writer that takes everything and records how many slices each call carried.
+#[derive(Default)]
+struct SliceCounter {
+    calls: Vec<usize>,
+    written: Vec<u8>,
+}
+
+impl Write for SliceCounter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_vectored(&[io::IoSlice::new(buf)])
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.calls.push(bufs.len());
+        for buf in bufs {
+            self.written.extend_from_slice(buf);
+        }
+        Ok(bufs.iter().map(|b| b.len()).sum())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A 200-key reply goes out in one vectored write by default, and in as many as
+/// the slice count set asks for.
+#[test]
+fn the_slice_count_of_a_vectored_write_is_settable() {
+    for (max, calls) in [
+        (None, vec![200]),
+        (Some(64), vec![64, 64, 64, 8]),
+        (Some(1), vec![1; 200]),
+        (Some(0), vec![1; 200]),
+    ] {
+        let mut outbox = VecOutbox::new();
+        if let Some(max) = max {
+            outbox.set_max_write_slices(max);
+        }
+        for key in 0..200 {
+            outbox.push(format!("VALUE k{key:03}\r\n")).unwrap();
+        }
+        let mut writer = SliceCounter::default();
+        assert_eq!(
+            write_outbox(&mut writer, &mut outbox).unwrap(),
+            WriteOutcome::Idle
+        );
+        assert_eq!(writer.calls, calls, "max {max:?}");
+        let expected: String = (0..200).map(|key| format!("VALUE k{key:03}\r\n")).collect();
+        assert_eq!(writer.written, expected.as_bytes());
+    }
+    assert_eq!(
+        VecOutbox::new().max_write_slices(),
+        asynchat::DEFAULT_MAX_WRITE_SLICES
+    );
+}
