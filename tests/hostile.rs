@@ -176,3 +176,18 @@ fn an_idle_server_sleeps() {
     );
     drop(stream);
 }
+
+/// A complete request, a truncated one, then the peer's half-close: the complete
+/// one is answered every time.
+#[test]
+fn a_truncated_request_and_a_half_close_lose_no_reply() {
+    let server = Server::start("echo_server_mio", &[]);
+    for attempt in 0..300 {
+        let stream = server.connect();
+        let mut writer = stream.try_clone().unwrap();
+        writer.write_all(b"ECHO 5\nhelloECHO 3\nab").unwrap();
+        writer.shutdown(std::net::Shutdown::Write).unwrap();
+        let reply = exchange(stream, Vec::new());
+        assert_eq!(reply, b"hello", "attempt {attempt}");
+    }
+}

@@ -431,3 +431,65 @@ fn a_buffer_shrunk_between_calls_does_not_panic() {
     assert!(matches!(codec.decode(&mut buf), Ok(Some(Frame::Whole(_)))));
     let _ = codec.decode_eof(&mut buf);
 }
+
+/// Starts `tokio_echo::serve` on a runtime of its own; returns the runtime (which
+/// stops the server when dropped) and the address.
+fn tokio_echo_server() -> (tokio::runtime::Runtime, std::net::SocketAddr) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(tokio_echo::serve(listener));
+    (runtime, addr)
+}
+
+/// Sends `request` (then half-closes) from a thread while reading the whole reply,
+/// so that neither side's buffers can block the other.
+fn exchange(addr: std::net::SocketAddr, request: Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sending = std::thread::spawn(move || {
+        let sent = writer.write_all(&request).is_ok();
+        let _ = writer.shutdown(std::net::Shutdown::Write);
+        sent
+    });
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    assert!(sending.join().unwrap(), "the server stopped reading");
+    reply
+}
+
+/// A complete request, a truncated one, then the peer's half-close: the complete
+/// one is answered every time, because the end of the stream is a frame and the
+/// loop writes what it queued before it closes.
+#[test]
+fn a_truncated_request_and_a_half_close_lose_no_reply() {
+    let (_runtime, addr) = tokio_echo_server();
+    for attempt in 0..300 {
+        let reply = exchange(addr, b"ECHO 5\nhelloECHO 3\nab".to_vec());
+        assert_eq!(reply, b"hello", "attempt {attempt}");
+    }
+}
+
+/// A 1 MiB reply, `QUIT`, then 4 MiB the server never reads: the reply arrives
+/// whole, because the close lingers instead of resetting the connection.
+#[test]
+fn a_reply_arrives_whole_despite_unread_input_after_quit() {
+    let (_runtime, addr) = tokio_echo_server();
+    for _ in 0..5 {
+        let message: Vec<u8> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
+        let mut request = format!("ECHO {}\n", message.len()).into_bytes();
+        request.extend_from_slice(&message);
+        request.extend_from_slice(b"QUIT\n");
+        request.extend(std::iter::repeat_n(b'!', 4 << 20));
+        let reply = exchange(addr, request);
+        assert_eq!(reply.len(), message.len());
+        assert!(reply == message);
+    }
+}
