@@ -22,7 +22,7 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 
 use asynchat::channel::{Context, FrameHandler, Frames};
-use asynchat::{FrameTooLong, Outgoing, Terminator};
+use asynchat::{FrameKind, FrameTooLong, Outgoing, Terminator};
 
 /// The longest header line or inline command (Redis's `proto-inline-max-size`).
 const MAX_LINE_LEN: u64 = 64 * 1024;
@@ -83,7 +83,6 @@ impl Resp {
     fn lines(&mut self, ctx: &mut Context<'_>, expect: Expect) {
         self.expect = expect;
         ctx.set_terminator(Terminator::literal(b"\r\n"));
-        ctx.set_max_frame_len(Some(MAX_LINE_LEN));
     }
 
     fn protocol_error(ctx: &mut Context<'_>, what: &str) {
@@ -118,10 +117,9 @@ impl Resp {
         let len = line.strip_prefix(b"$").and_then(parse_int);
         match len {
             Some(len) if (0..=MAX_BULK_LEN as i64).contains(&len) => {
-                let with_crlf = len as u64 + 2;
+                // A count bounds itself: the line limit does not apply to it.
                 self.expect = Expect::Bulk { left };
-                ctx.set_terminator(Terminator::Count(with_crlf));
-                ctx.set_max_frame_len(Some(with_crlf));
+                ctx.set_terminator(Terminator::Count(len as u64 + 2));
             }
             Some(_) => Self::protocol_error(ctx, "invalid bulk length"),
             None if line.first() == Some(&b'$') => Self::protocol_error(ctx, "invalid bulk length"),
@@ -249,6 +247,9 @@ fn parse_int(digits: &[u8]) -> Option<i64> {
 
 impl FrameHandler for Resp {
     fn handle_connect(&mut self, ctx: &mut Context<'_>) {
+        ctx.set_max_frame_len(Some(MAX_LINE_LEN));
+        // `bulk_len` refuses longer ones itself, with Redis's error.
+        ctx.set_max_count(Some(MAX_BULK_LEN + 2));
         self.lines(ctx, Expect::Request);
     }
 
@@ -260,9 +261,11 @@ impl FrameHandler for Resp {
         }
     }
 
-    fn frame_too_long(&mut self, _too_long: FrameTooLong, ctx: &mut Context<'_>) {
-        // Only header lines can be too long: a bulk's limit is its own count.
-        Self::protocol_error(ctx, "too big inline request");
+    fn frame_too_long(&mut self, too_long: FrameTooLong, ctx: &mut Context<'_>) {
+        match too_long.kind {
+            FrameKind::Counted => Self::protocol_error(ctx, "invalid bulk length"),
+            _ => Self::protocol_error(ctx, "too big inline request"),
+        }
     }
 }
 

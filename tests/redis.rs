@@ -117,3 +117,41 @@ fn limits_answer_with_an_error_and_close() {
         "-ERR Protocol error: too big inline request\r\n"
     );
 }
+
+/// A client that pipelines `GET`s of a 1 MiB value and never reads the replies:
+/// the server stops taking its requests at the outbox's watermark, whatever one
+/// read brought in, so its peak memory stays small, and another client is served.
+#[test]
+fn pipelined_gets_never_read_cost_bounded_memory() {
+    let server = server();
+    let value = vec![b'v'; 1 << 20];
+    let mut setter = server.connect();
+    let mut set = format!("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n${}\r\n", value.len()).into_bytes();
+    set.extend_from_slice(&value);
+    set.extend_from_slice(b"\r\n");
+    setter.write_all(&set).unwrap();
+    let mut ok = [0; 5];
+    setter.read_exact(&mut ok).unwrap();
+    assert_eq!(&ok, b"+OK\r\n");
+    // 4000 requests (about 100 KB): 4 GiB of replies if they were all taken at once.
+    let mut greedy = server.connect();
+    let gets = b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(4000);
+    greedy.write_all(&gets).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let mut other = server.connect();
+    other.write_all(b"PING\r\n").unwrap();
+    let mut pong = [0; 7];
+    other.read_exact(&mut pong).unwrap();
+    assert_eq!(&pong, b"+PONG\r\n");
+    let peak = server.peak_memory();
+    eprintln!(
+        "redis example peak memory: {:.1} MiB",
+        peak as f64 / (1 << 20) as f64
+    );
+    assert!(
+        peak < 64 << 20,
+        "server peak memory (VmHWM): {:.1} MiB",
+        peak as f64 / (1 << 20) as f64
+    );
+    drop(greedy);
+}
