@@ -1,5 +1,5 @@
-//! The seed's demo: an asynchat echo server and client in one process, on loopback,
-//! with blocking std sockets.
+//! The demo of PyMOTW's asynchat page: an echo server and client in one process,
+//! on loopback, with blocking std sockets.
 //!
 //! The client sends `ECHO <len>\n` and then the message through a producer in 64-byte
 //! chunks; the server reads the command line, switches to a count terminator of
@@ -11,7 +11,7 @@
 //! connection is closed when it is sent; a peer cannot make it hold more than one
 //! line or one message.
 //!
-//! `cargo run --example echo` sends the seed's 166-byte message;
+//! `cargo run --example echo` sends the page's 166-byte message;
 //! `cargo run --example echo -- 0` (or any length) sends that many bytes instead.
 //! Exits with status 0 only if the copy matches, 2 on a bad argument.
 
@@ -31,7 +31,7 @@ egestas, enim et consectetuer ullamcorper, lectus ligula rutrum leo, a
 elementum elit tortor eu quam.
 ";
 
-/// Shows bytes the way the seed's trace does.
+/// Shows bytes the way the page's trace does.
 fn show(bytes: &[u8]) -> String {
     format!("\"\"\"{}\"\"\"", String::from_utf8_lossy(bytes))
 }
@@ -69,8 +69,8 @@ impl Handler for EchoHandler {
         match len {
             Some(len) if len <= MAX_MESSAGE_LEN => {
                 self.in_message = true;
+                // A count bounds itself: the line limit does not apply to it.
                 ctx.set_terminator(Terminator::Count(len));
-                ctx.set_max_frame_len(Some(len));
             }
             _ => {
                 println!("EchoHandler: refused {}", show(&data));
@@ -95,7 +95,7 @@ impl Handler for EchoHandler {
     }
 }
 
-/// Hands out the message in 64-byte chunks, and says so, like the seed's producer.
+/// Hands out the message in 64-byte chunks, and says so, like the page's producer.
 struct EchoProducer {
     message: Vec<u8>,
     sent: usize,
@@ -146,7 +146,6 @@ impl Handler for EchoClient {
         ctx.push_producer(producer).expect("not closing");
         // The reply is exactly as long as the message.
         ctx.set_terminator(Terminator::Count(self.message.len() as u64));
-        ctx.set_max_frame_len(Some(self.message.len() as u64));
     }
 
     fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {

@@ -42,16 +42,17 @@ pub struct Echo {
 }
 
 impl Echo {
-    /// Lines again, with the line limit.
+    /// Lines again.
     fn read_lines(&mut self, ctx: &mut Context<'_>) {
         self.in_message = false;
         ctx.set_terminator(Terminator::literal(b"\n"));
-        ctx.set_max_frame_len(Some(MAX_LINE_LEN));
     }
 }
 
 impl Handler for Echo {
     fn handle_connect(&mut self, ctx: &mut Context<'_>) {
+        // Lines only: an `ECHO` body is a count, which bounds itself.
+        ctx.set_max_frame_len(Some(MAX_LINE_LEN));
         self.read_lines(ctx);
     }
 
@@ -83,7 +84,6 @@ impl Handler for Echo {
                 self.in_message = true;
                 self.data.reserve(len as usize);
                 ctx.set_terminator(Terminator::Count(len));
-                ctx.set_max_frame_len(Some(len));
             }
             _ => {
                 let _ = ctx.push(&b"ERROR bad length\n"[..]);

@@ -128,7 +128,7 @@ enum Gate {
 ///
 /// # Example
 ///
-/// The seed's echo protocol: a line `ECHO <len>\n`, then `<len>` bytes of message.
+/// The echo protocol of PyMOTW's asynchat page: a line `ECHO <len>\n`, then `<len>` bytes of message.
 ///
 /// ```
 /// use asynchat::{Event, Framer, Terminator};

@@ -21,7 +21,7 @@
 //!
 //! # Example
 //!
-//! The run loop, on the seed's echo protocol: a line `ECHO <len>\n` switches the
+//! The run loop, on the echo protocol of PyMOTW's asynchat page: a line `ECHO <len>\n` switches the
 //! terminator to a count of `<len>` bytes, in the middle of one received slice.
 //!
 //! ```

@@ -202,7 +202,7 @@ fn match_starting_inside_held_bytes() {
     assert_eq!(framer.next_event(&mut input), Some(Event::End(Ok(()))));
 }
 
-/// The seed's demo: `ECHO 166\n` then 166 bytes, with the switch from `\n` to a count
+/// The demo of PyMOTW's asynchat page: `ECHO 166\n` then 166 bytes, with the switch from `\n` to a count
 /// made inside one read.
 #[test]
 fn echo_switches_terminator_within_one_slice() {

@@ -219,7 +219,7 @@ fn python_asynchat_client_against_our_server() {
     }
 }
 
-/// The seed's server handler: one `ECHO <len>`, then close when done.
+/// The echo server handler of PyMOTW's asynchat page: one `ECHO <len>`, then close when done.
 #[derive(Default)]
 struct OneEcho(Echo);
 

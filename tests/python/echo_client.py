@@ -1,4 +1,4 @@
-"""The seed's asynchat echo client: sends ECHO <len> and the message through a
+"""The asynchat echo client of PyMOTW's asynchat page: sends ECHO <len> and the message through a
 producer in 64-byte chunks, expects a copy back. Exit 0 if it matches.
 
 usage: echo_client.py PORT LENGTH

@@ -1,4 +1,4 @@
-"""The seed's asynchat echo server: one connection, then exit. Prints its port."""
+"""The asynchat echo server of PyMOTW's asynchat page: one connection, then exit. Prints its port."""
 import asynchat
 import asyncore
 import socket
