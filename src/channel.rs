@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use std::vec;
 
 use crate::framer::{Event, Framer};
-use crate::io::{read_some, write_outbox, ReadOutcome, WriteOutcome};
+use crate::io::{read_some, write_outbox, ReadOutcome};
+use crate::outbox::Drained;
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 use crate::VecOutbox;
 
@@ -443,12 +444,12 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 self.last_progress = Instant::now();
             }
             match outcome {
-                WriteOutcome::Close => {
+                Drained::Close => {
                     self.start_lingering();
                     continue;
                 }
-                WriteOutcome::Idle if self.state == State::Flushing => return Ok(self.close()),
-                WriteOutcome::Idle | WriteOutcome::WouldBlock => {}
+                Drained::Idle if self.state == State::Flushing => return Ok(self.close()),
+                Drained::Idle | Drained::WouldBlock => {}
             }
             if self.pending.is_some() && self.state == State::Open {
                 // Input left by a pause: go on with it once the replies drained.

@@ -4,7 +4,7 @@ use std::io::{self, IoSlice, Read, Write};
 use std::vec;
 use std::vec::Vec;
 
-use crate::outbox::{Next, Outbox};
+use crate::outbox::{Drained, Next, Outbox};
 use crate::storage::Storage;
 
 /// What one [`read_some`] did.
@@ -35,18 +35,6 @@ pub fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<ReadOutco
             Err(e) => Err(e),
         };
     }
-}
-
-/// What [`write_outbox`] stopped at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum WriteOutcome {
-    /// Nothing left to write now (the outbox said [`Next::Idle`]).
-    Idle,
-    /// The writer would block; wait for writability.
-    WouldBlock,
-    /// Everything before `close_when_done` is written: close the connection.
-    Close,
 }
 
 /// Slices for one vectored write: on the stack for a short queue, on the heap for a
@@ -107,19 +95,19 @@ pub(crate) fn advance_by_write<S: Storage>(
 pub fn write_outbox<S: Storage>(
     writer: &mut impl Write,
     outbox: &mut Outbox<'_, S>,
-) -> io::Result<WriteOutcome> {
+) -> io::Result<Drained> {
     loop {
         let mut slices = Slices::for_outbox(outbox);
         let slices = slices.as_mut();
         let filled = match outbox.chunks_vectored(slices) {
             Next::Write(filled) => filled,
-            Next::Idle => return Ok(WriteOutcome::Idle),
-            Next::Close => return Ok(WriteOutcome::Close),
+            Next::Idle => return Ok(Drained::Idle),
+            Next::Close => return Ok(Drained::Close),
         };
         match writer.write_vectored(&slices[..filled]) {
             Ok(n) => advance_by_write(outbox, n)?,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(WriteOutcome::WouldBlock),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Drained::WouldBlock),
             Err(e) => return Err(e),
         }
     }

@@ -143,13 +143,15 @@ pub enum Next<T> {
     Close,
 }
 
-/// Where a loop that writes an outbox out stopped, when it wrote all it could (the
-/// async and `embedded-io` drains; `io::write_outbox` can also stop at
-/// `WouldBlock`).
+/// Where a drain of an outbox into a writer stopped: the `write_outbox` of every
+/// I/O world (`io`, `tokio`, `embedded_io`, `embedded_io_async`) returns it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Drained {
     /// Nothing to write now ([`Next::Idle`]): push more, or wait for a producer.
     Idle,
+    /// The writer would block: wait for writability. Only a non-blocking
+    /// `std::io::Write` says so; the async and `embedded-io` drains wait instead.
+    WouldBlock,
     /// Everything before [`Outbox::close_when_done`] is written: close the
     /// connection ([`Next::Close`]).
     Close,

@@ -332,6 +332,7 @@ fn drain(script: Vec<Step>, asynchronous: bool) -> Vec<u8> {
         match result {
             Ok(Drained::Close) => return writer.written,
             Ok(Drained::Idle) => panic!("idle with everything queued"),
+            Ok(Drained::WouldBlock) => panic!("an embedded drain waits instead"),
             Err(WriteError::Write(ErrorKind::BrokenPipe) | WriteError::WriteZero) => {}
             Err(other) => panic!("{other}"),
         }

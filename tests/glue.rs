@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use asynchat::channel::Status;
 use asynchat::channel::{Context, Handler};
-use asynchat::io::{write_outbox, WriteOutcome};
+use asynchat::io::write_outbox;
+use asynchat::Drained;
 use asynchat::{Channel, Terminator, VecOutbox};
 use support::glue_model::Echo;
 
@@ -177,10 +178,7 @@ fn write_errors_lose_nothing() {
     assert_eq!(error.kind(), io::ErrorKind::BrokenPipe);
     assert_eq!(outbox.queued_bytes(), 8);
     let mut rest = Vec::new();
-    assert_eq!(
-        write_outbox(&mut rest, &mut outbox).unwrap(),
-        WriteOutcome::Idle
-    );
+    assert_eq!(write_outbox(&mut rest, &mut outbox).unwrap(), Drained::Idle);
     assert_eq!([writer.1, rest].concat(), b"hello world");
 }
 

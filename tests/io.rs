@@ -4,7 +4,8 @@
 
 use std::io::{self, Read, Write};
 
-use asynchat::io::{read_some, write_outbox, ReadOutcome, WriteOutcome};
+use asynchat::io::{read_some, write_outbox, ReadOutcome};
+use asynchat::Drained;
 use asynchat::VecOutbox;
 
 /// Returns the scripted results in order, then `Ok(0)`.
@@ -81,7 +82,7 @@ fn write_outbox_outcomes() {
     ]);
     assert_eq!(
         write_outbox(&mut script, &mut outbox).unwrap(),
-        WriteOutcome::WouldBlock
+        Drained::WouldBlock
     );
     assert_eq!(outbox.queued_bytes(), 3);
     let mut script = Script(vec![Ok(0)]);
@@ -94,14 +95,11 @@ fn write_outbox_outcomes() {
     );
     assert_eq!(outbox.queued_bytes(), 3, "nothing lost");
     let mut sink = Vec::new();
-    assert_eq!(
-        write_outbox(&mut sink, &mut outbox).unwrap(),
-        WriteOutcome::Idle
-    );
+    assert_eq!(write_outbox(&mut sink, &mut outbox).unwrap(), Drained::Idle);
     outbox.close_when_done();
     assert_eq!(
         write_outbox(&mut sink, &mut outbox).unwrap(),
-        WriteOutcome::Close
+        Drained::Close
     );
     assert_eq!(sink, b"llo");
 }
@@ -151,7 +149,7 @@ fn the_slice_count_of_a_vectored_write_is_settable() {
         let mut writer = SliceCounter::default();
         assert_eq!(
             write_outbox(&mut writer, &mut outbox).unwrap(),
-            WriteOutcome::Idle
+            Drained::Idle
         );
         assert_eq!(writer.calls, calls, "max {max:?}");
         let expected: String = (0..200).map(|key| format!("VALUE k{key:03}\r\n")).collect();
