@@ -39,6 +39,8 @@ pub fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<ReadOutco
 
 /// Slices for one vectored write: on the stack for a short queue, on the heap for a
 /// long one, as many as the queue holds up to the outbox's maximum.
+// The large variant is the point: most writes need no allocation.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Slices<'s> {
     /// The array, and how many of its slices a write may take.
     Stack([IoSlice<'s>; STACK_SLICES], usize),

@@ -5,7 +5,7 @@ use crate::outbox::{Outbox, Outgoing};
 use crate::storage::Storage;
 
 /// A queue of replies: an [`Outbox`] (tokio, embedded-io, your own loop) or a
-/// channel's [`Context`](crate::channel::Context) (`std`). Protocol code written
+/// channel's `Context` (with `std`). Protocol code written
 /// against it serves every adapter.
 ///
 /// The methods are those of the types themselves, which keep them as inherent
@@ -16,7 +16,7 @@ use crate::storage::Storage;
 /// One reply function for an outbox here and a channel's context elsewhere:
 ///
 /// ```
-/// use asynchat::{Reply, VecOutbox};
+/// use asynchat::{FixedOutbox, Reply};
 ///
 /// fn answer(command: &[u8], out: &mut impl Reply<'static>) {
 ///     match command {
@@ -26,7 +26,7 @@ use crate::storage::Storage;
 ///     }
 /// }
 ///
-/// let mut outbox = VecOutbox::new();
+/// let mut outbox = FixedOutbox::<'static, 4>::new();
 /// answer(b"PING", &mut outbox);
 /// answer(b"QUIT", &mut outbox);
 /// assert_eq!(outbox.queued_bytes(), 7);

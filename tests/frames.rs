@@ -171,6 +171,7 @@ fn slice_buffer_debug_shows_its_fill() {
 /// The memcached shape: a command line under a small line limit, then a data block
 /// far longer than that limit, with no second limit call. Whole and at every
 /// two-piece split, and one byte at a time.
+#[cfg(feature = "alloc")]
 #[test]
 fn a_block_longer_than_the_line_limit_needs_no_limit_call() {
     let block = vec![b'v'; 3000];
