@@ -600,7 +600,10 @@ impl<const N: usize> Framer<N> {
     pub fn set_terminator(&mut self, terminator: Terminator<N>) {
         self.terminator = terminator;
         self.memo.renew();
-        self.refuse_count_above_limit();
+        // Only whole-frame readers set a count limit; a plain framer skips the check.
+        if self.max_count != u64::MAX {
+            self.refuse_count_above_limit();
+        }
     }
 
     /// Sets the largest count a whole-frame reader will buffer: a larger one is
@@ -618,6 +621,7 @@ impl<const N: usize> Framer<N> {
 
     /// Refuses, or stops refusing, the count in force against the count limit, as
     /// long as its refusal has not been reported yet.
+    #[inline(never)]
     fn refuse_count_above_limit(&mut self) {
         if matches!(self.phase, Phase::Framing | Phase::CountRefused) {
             self.phase = match self.terminator {
