@@ -3,6 +3,8 @@
 //! one-slice feed, with the fast path on and off, and with the end of the stream
 //! announced before or after the last slice; nothing may panic; held-back bytes stay
 //! bounded and a frame never grows past its limit (the model checks both as it runs).
+//! The same case through a `FrameReader` over a small buffer must hand out the
+//! reference's events gathered per frame, counts above the buffer refused.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,7 +13,17 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../tests/support/framer_model.rs"]
 mod framer_model;
 
-use framer_model::{Case, Change, Term};
+#[allow(dead_code)]
+#[path = "../../tests/support/rng.rs"]
+mod rng;
+
+#[allow(dead_code)]
+#[path = "../../tests/support/frames_model.rs"]
+mod frames_model;
+
+use asynchat::{Frame, FrameReader, SliceBuffer};
+use framer_model::{slices, Case, Change, Term, CAP};
+use frames_model::{capped, change_at, gather, Fr};
 
 #[derive(Debug, arbitrary::Arbitrary)]
 struct Input {
@@ -20,6 +32,7 @@ struct Input {
     max_frame_len: Option<u8>,
     program: Vec<Change>,
     slice_lens: Vec<u8>,
+    buffer_len: u8,
 }
 
 fuzz_target!(|input: Input| {
@@ -36,10 +49,58 @@ fuzz_target!(|input: Input| {
         input: input.input,
         initial: input.initial,
         max_frame_len: input.max_frame_len.map(u64::from),
+        max_count: None,
         program,
     };
     // Up to 47 bytes: both sides of the search's short-input loop (16 bytes).
-    let lens: Vec<usize> = input.slice_lens.iter().map(|&l| usize::from(l % 48)).collect();
+    let lens: Vec<usize> = input
+        .slice_lens
+        .iter()
+        .map(|&l| usize::from(l % 48))
+        .collect();
     case.check(&lens);
     case.check(&[]);
+    if case.initial.to_terminator().is_some() {
+        let buffer_len = usize::from(input.buffer_len % 17);
+        let expected =
+            gather(capped(&case, Some(buffer_len as u64), Some(buffer_len as u64)).reference());
+        assert_eq!(
+            frame_reader(&case, &lens, buffer_len),
+            expected,
+            "{case:?} {lens:?}"
+        );
+    }
 });
+
+/// The case through a `FrameReader` whose buffer holds `buffer_len` bytes.
+fn frame_reader(case: &Case, lens: &[usize], buffer_len: usize) -> Vec<Fr> {
+    let mut storage = [0; 16];
+    let buffer = SliceBuffer::new(&mut storage[..buffer_len]);
+    let initial = case.initial.to_terminator().unwrap();
+    let mut reader = FrameReader::<_, CAP>::with_terminator(initial, buffer);
+    reader.set_max_frame_len(case.max_frame_len);
+    let (mut frames, mut ends) = (Vec::new(), 0);
+    let slices = slices(&case.input, lens);
+    let last = slices.len() - 1;
+    for (i, mut input) in slices.into_iter().enumerate() {
+        if i == last {
+            reader.end_of_stream();
+        }
+        while let Some(frame) = reader.next_frame(&mut input) {
+            let frame_end = matches!(frame, Frame::Whole(_) | Frame::Discarded { .. });
+            frames.push(Fr::from(frame));
+            if frame_end {
+                if let Some(change) = change_at(case, ends) {
+                    if let Some(next) = change.term.as_ref().and_then(Term::to_terminator) {
+                        reader.set_terminator(next);
+                    }
+                    if let Some(next) = change.max_frame_len {
+                        reader.set_max_frame_len(next);
+                    }
+                }
+                ends += 1;
+            }
+        }
+    }
+    frames
+}
