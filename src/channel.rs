@@ -19,10 +19,10 @@ pub use crate::transport::Transport;
 /// asynchat's `ac_in_buffer_size`: bytes read at once.
 pub const DEFAULT_READ_BUFFER_LEN: usize = 65536;
 
-/// The frame limit a channel starts with, in data bytes: a channel is a server's
+/// The line limit a channel starts with, in data bytes: a channel is a server's
 /// front door, and a peer that never sends the terminator must not cost more than
-/// this in the handler's buffer. Raise it (or lift it) from the handler for frames
-/// the protocol allows to be longer, e.g. a counted body.
+/// this in the handler's buffer. Raise it (or lift it) from the handler if the
+/// protocol's lines may be longer; a counted body is not subject to it.
 pub const DEFAULT_MAX_FRAME_LEN: u64 = 65536;
 
 /// The largest [`Terminator::Count`] a whole-frame reader that buffers on the heap

@@ -22,17 +22,20 @@
 //!    says nothing at once for an empty input when nothing pending needs none.
 //!    Otherwise ([`Framer::search_step`]) it looks at the virtual input "held-back
 //!    bytes, then the caller's slice" and finds how many data bytes come before the
-//!    current frame's end and whether that end is in sight. Then, in order: an end
-//!    with no data before it is reported; with no data and no end, the partial
-//!    terminator is held back, or at the end of the stream [`Event::End`] comes;
-//!    while skipping an oversized frame the data is consumed silently; at the limit
-//!    [`Event::TooLong`] starts the skip; otherwise data (held-back bytes and input
-//!    never mixed in one event) goes out.
+//!    current frame's end and whether that end is in sight. First, a count that a
+//!    whole-frame reader refused when it was set is reported ([`Event::TooLong`])
+//!    once its first byte is there. Then, in order: an end with no data before it
+//!    is reported; with no data and no end, the partial terminator is held back,
+//!    or at the end of the stream [`Event::End`] comes; while skipping an
+//!    oversized frame the data is consumed silently; at the limit of a line (a
+//!    count has none) [`Event::TooLong`] starts the skip; otherwise data
+//!    (held-back bytes and input never mixed in one event) goes out.
 //!
-//! State lives in a handful of fields: the terminator and limit the caller sets, the
-//! held-back bytes, the current frame's length, [`Phase`], which says whether the
-//! framer is in a frame or skipping one, and [`Gate`], which says whether it owes a
-//! frame end and whether the fast paths may run.
+//! State lives in a handful of fields: the terminator and limits the caller sets
+//! (the count limit only through a whole-frame reader), the held-back bytes, the
+//! current frame's length, [`Phase`], which says whether the framer is in a frame,
+//! owes a refused count's report, or is skipping a frame, and [`Gate`], which says
+//! whether it owes a frame end and whether the fast paths may run.
 
 use crate::error::{FrameTooLong, Truncated};
 use crate::search::{self, Found, Memo};
@@ -128,7 +131,8 @@ enum Gate {
 ///
 /// # Example
 ///
-/// The echo protocol of PyMOTW's asynchat page: a line `ECHO <len>\n`, then `<len>` bytes of message.
+/// The echo protocol of PyMOTW's asynchat page: a line `ECHO <len>\n`, then `<len>`
+/// bytes of message.
 ///
 /// ```
 /// use asynchat::{Event, Framer, Terminator};
@@ -642,9 +646,9 @@ impl<const N: usize> Framer<N> {
     /// or by nothing) may carry, or `None` for no limit (the default). A
     /// [`Terminator::Count`] is not subject to it: the count is its frame's length,
     /// so a protocol may read lines under a small limit and then a large counted
-    /// block without changing the limit. Like the terminator, it may change at any event and applies from the
-    /// current frame on: the frame in progress is checked against the new limit from
-    /// its next data byte. The limit counts data bytes only (a byte-string
+    /// block without changing the limit. Like the terminator, it may change at any
+    /// event and applies from the current frame on: the frame in progress is
+    /// checked against the new limit from its next data byte. The limit counts data bytes only (a byte-string
     /// terminator's bytes are not data). `Some(0)` allows only empty frames.
     ///
     /// Raising or removing the limit while a frame is being skipped does not undo the

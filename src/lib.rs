@@ -9,12 +9,16 @@
 //! - [`Framer`] consumes byte slices and yields [`Event::Data`] (borrowed, never
 //!   copied where it can be avoided) and [`Event::Terminator`]. The [`Terminator`]
 //!   is a byte string, a byte count, or none, and may change after any event; so
-//!   may the optional maximum frame length, past which a frame is reported
-//!   ([`Event::TooLong`]) and skipped to its end ([`Event::Discarded`]). The end of
-//!   the stream is an input too: what remains comes out, then [`Event::End`].
+//!   may the optional maximum length of a line (a frame of unknown length), past
+//!   which a frame is reported ([`Event::TooLong`]) and skipped to its end
+//!   ([`Event::Discarded`]); a count is its own bound. The end of the stream is an
+//!   input too: what remains comes out, then [`Event::End`].
+//! - [`FrameReader`] and the adapters hand out whole frames ([`Frame`]), and refuse
+//!   a count larger than they buffer where it is set.
 //! - [`Outbox`] queues buffers (borrowed or owned, never copied) and lazy
 //!   [`Producer`]s, hands out chunks to write, takes back how much was written, and
-//!   says when to close.
+//!   says when to close. [`Reply`] is what protocol code pushes replies to, an
+//!   outbox or a channel's context alike.
 //! - With `std`, `io` moves bytes between these and `std::io` streams, and
 //!   `Channel` drives a `Handler` (asynchat's `collect_incoming_data` and
 //!   `found_terminator`) over a stream, blocking or from your event loop.
@@ -88,7 +92,8 @@
 //! - `alloc`: owned buffers and boxed producers in the outbox.
 //! - `bytes`: `bytes::Bytes` and `BytesMut` pushed into the outbox without a copy.
 //! - `tokio`: `tokio::FrameCodec`, a `tokio_util` decoder that splits frames off the
-//!   read buffer, and `tokio::write_outbox`, an async drain; implies `std`, `bytes`.
+//!   read buffer, `tokio::write_outbox` and `drain_if_paused`, async drains, and
+//!   `close_gracefully`; implies `std`, `bytes`.
 //! - `embedded-io`, `embedded-io-async`: `FramedReader` (whole frames read into a
 //!   caller's buffer) and `write_outbox` over `embedded-io`'s traits; `no_std`.
 //! - `arbitrary`: [`arbitrary::Arbitrary`](https://docs.rs/arbitrary) for the
@@ -114,7 +119,7 @@
 //! | `set_terminator(b"")` is accepted and means "no terminator" | [`TerminatorError::Empty`] | an empty terminator is a bug that should not pass silently |
 //! | terminators of any length | at most `N` bytes (64 by default, a const parameter) | the framer stores nothing else, so its size is a compile-time constant |
 //! | at close, held-back bytes and an unfinished frame are dropped | after [`Framer::end_of_stream`] they come out as events, then [`Event::End`] with a [`Truncated`] error | a truncated message must not pass for a complete one, nor vanish |
-//! | a frame may grow without bound in `incoming` | an optional per-frame limit ([`Framer::set_max_frame_len`]): [`Event::TooLong`], the rest skipped, [`Event::Discarded`] at its end | a peer that never sends the terminator must not exhaust memory, nor desynchronise the protocol |
+//! | a frame may grow without bound in `incoming` | an optional limit on lines ([`Framer::set_max_frame_len`]): [`Event::TooLong`], the rest skipped, [`Event::Discarded`] at its end; a count is its own bound, and whole-frame readers refuse one above what they buffer | a peer that never sends the terminator must not exhaust memory, nor desynchronise the protocol |
 //! | a count's end overrides a terminator set in `collect_incoming_data` | a change made on the last data event of a count applies from the next frame | the same rule as for byte-string terminators |
 //! | re-joins and re-searches its whole input buffer on every read | searches each byte once, keeps only a partial terminator | asynchat is quadratic on long frames fed in small reads |
 //! | `discard_buffers` clears input and output together | [`Framer::reset`] and [`Outbox::clear`], which also reports a pending close | the read and write halves are separate values here |

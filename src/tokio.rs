@@ -232,8 +232,9 @@ where
     Ok(())
 }
 
-/// How long [`close_gracefully`] waits for the peer to close its side.
-pub const DEFAULT_LINGER: Duration = Duration::from_secs(2);
+/// How long [`close_gracefully`] waits for the peer to close its side: the
+/// channel's linger.
+pub use crate::channel::DEFAULT_LINGER;
 
 /// Closes a connection without losing replies: writes everything queued (and closes
 /// the outbox), shuts down writing, then reads and discards what the peer still

@@ -493,3 +493,42 @@ fn a_reply_arrives_whole_despite_unread_input_after_quit() {
         assert!(reply == message);
     }
 }
+
+/// `drain_if_paused` writes only while the outbox is above its high watermark, and
+/// stops once it is down to the low one, under writes of every size and `Pending`.
+#[test]
+fn drain_if_paused_writes_down_to_the_low_watermark() {
+    use asynchat::tokio::drain_if_paused;
+    runtime().block_on(async {
+        for size in [1, 7, 100, 999, 1000, 1001, 10_000] {
+            for script in [
+                vec![Step::Take(size)],
+                vec![Step::Pending, Step::Take(size)],
+            ] {
+                let mut writer = Scripted {
+                    script,
+                    at: 0,
+                    written: Vec::new(),
+                };
+                let mut outbox = VecOutbox::new();
+                outbox.set_watermarks(1000, 4000);
+                outbox.push(vec![b'a'; 3000]).unwrap();
+                drain_if_paused(&mut writer, &mut outbox).await.unwrap();
+                assert!(
+                    writer.written.is_empty(),
+                    "below the high watermark: no write"
+                );
+                outbox.push(vec![b'b'; 2000]).unwrap();
+                assert!(outbox.should_pause_reading());
+                drain_if_paused(&mut writer, &mut outbox).await.unwrap();
+                assert!(!outbox.should_pause_reading(), "size {size}");
+                assert!(outbox.queued_bytes() <= 1000, "size {size}");
+                assert!(
+                    outbox.queued_bytes() + size > 1000,
+                    "size {size}: wrote past the low watermark"
+                );
+                assert_eq!(writer.written.len() + outbox.queued_bytes(), 5000);
+            }
+        }
+    });
+}
