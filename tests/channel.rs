@@ -633,3 +633,72 @@ fn system_streams_do_not_claim_short_reads_drain_them() {
     let (server, _client) = socket_pair();
     assert!(!server.short_read_drains());
 }
+
+/// A whole-frame handler with a count limit: a `PUT` of a block above it hears
+/// `frame_too_long` of a counted frame before any of the block's bytes, then
+/// `frame_discarded` at its end, and the next command is read as a line; a block
+/// within the limit, longer than the line limit, needs no limit call. Whole and
+/// one byte at a time.
+#[test]
+fn a_frame_handler_hears_of_a_refused_count_where_it_is_set() {
+    use asynchat::channel::{FrameHandler, Frames, DEFAULT_MAX_COUNT};
+
+    #[derive(Default)]
+    struct Puts {
+        log: Vec<String>,
+        max_count_at_connect: Option<u64>,
+    }
+    impl FrameHandler for Puts {
+        fn handle_connect(&mut self, ctx: &mut Context<'_>) {
+            self.max_count_at_connect = ctx.max_count();
+            ctx.set_max_frame_len(Some(8));
+            ctx.set_max_count(Some(32));
+            assert_eq!(ctx.max_count(), Some(32));
+        }
+        fn handle_frame(&mut self, frame: &[u8], ctx: &mut Context<'_>) {
+            self.log
+                .push(format!("frame {}", String::from_utf8_lossy(frame)));
+            let next = match frame.strip_prefix(b"PUT ") {
+                Some(len) => Terminator::Count(std::str::from_utf8(len).unwrap().parse().unwrap()),
+                None => Terminator::literal(b"\n"),
+            };
+            ctx.set_terminator(next);
+        }
+        fn frame_too_long(&mut self, too_long: FrameTooLong, _ctx: &mut Context<'_>) {
+            self.log.push(format!(
+                "too long {:?} at {}",
+                too_long.kind, too_long.position
+            ));
+        }
+        fn frame_discarded(&mut self, frame_len: u64, kind: FrameKind, ctx: &mut Context<'_>) {
+            self.log.push(format!("discarded {kind:?} {frame_len}"));
+            ctx.set_terminator(Terminator::literal(b"\n"));
+        }
+    }
+
+    let block = "x".repeat(20);
+    let input = format!("PUT 20\n{block}PUT 40\n{}OK\n", "y".repeat(40));
+    let input: &'static [u8] = Box::leak(input.into_bytes().into_boxed_slice());
+    let expected = [
+        "frame PUT 20".to_string(),
+        format!("frame {block}"),
+        "frame PUT 40".to_string(),
+        "too long Counted at 34".to_string(),
+        "discarded Counted 40".to_string(),
+        "frame OK".to_string(),
+    ];
+    for chunks in [vec![input], input.chunks(1).collect()] {
+        let mut stream = Scripted::new(false, &chunks);
+        stream.ended = true;
+        let mut channel = Channel::new(
+            stream,
+            Frames::new(Puts::default()),
+            Terminator::literal(b"\n"),
+        );
+        channel.set_reads_per_call(usize::MAX);
+        assert_eq!(channel.handle_ready().unwrap(), Status::Closed);
+        let puts = channel.handler().get_ref();
+        assert_eq!(puts.max_count_at_connect, Some(DEFAULT_MAX_COUNT));
+        assert_eq!(puts.log, expected, "{} chunks", chunks.len());
+    }
+}
