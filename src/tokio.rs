@@ -223,7 +223,7 @@ where
         let mut slices = Slices::for_outbox(outbox);
         let slices = slices.as_mut();
         let Next::Write(filled) = outbox.chunks_vectored(slices) else {
-            // Only producers are left: they do not count toward the watermark.
+            // A producer at the head has nothing yet: wait for it, do not spin.
             return Ok(());
         };
         let written = writer.write_vectored(&slices[..filled]).await?;
@@ -241,11 +241,10 @@ pub use crate::channel::DEFAULT_LINGER;
 /// sends until it closes its side or `linger` passes ([`DEFAULT_LINGER`] is a
 /// good start).
 ///
-/// Closing a socket with unread input makes the kernel send a reset, which can
-/// destroy replies the peer has not read yet; waiting for the peer's close first is
-/// what asynchat's `close_when_done` users get from a polite peer, and what this
-/// gives from any peer. With a `FramedRead`, pass its inner reader
-/// (`FramedRead::get_mut`): input still buffered there is discarded too.
+/// Closing a socket with unread input makes the kernel answer with a reset, which
+/// can destroy replies the peer has not read yet; reading until the peer closes
+/// (lingering, as the channel does) avoids it. With a `FramedRead`, pass its inner
+/// reader (`FramedRead::get_mut`); what it has buffered is dropped with it.
 ///
 /// # Errors
 ///

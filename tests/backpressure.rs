@@ -188,6 +188,83 @@ fn run_ends_on_a_silent_peer_at_the_idle_timeout() {
     assert!(error
         .to_string()
         .starts_with("the peer made no progress for"));
+    // Other errors, timeouts of the stream itself included, are not.
+    assert!(!is_idle_timeout(&io::Error::from(io::ErrorKind::TimedOut)));
+    assert!(!is_idle_timeout(&io::Error::other("broken")));
+}
+
+/// A lingering close has its own deadline: an idle timeout shorter than the linger
+/// does not turn the close into an error.
+#[test]
+fn run_lingers_past_a_shorter_idle_timeout() {
+    struct Bye;
+    impl Handler for Bye {
+        fn collect_incoming_data(&mut self, _data: &[u8], _ctx: &mut Context<'_>) {}
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            ctx.push(&b"bye\n"[..]).unwrap();
+            ctx.close_when_done();
+        }
+    }
+    let (server, mut client) = socket_pair();
+    client.write_all(b"QUIT\n").unwrap();
+    let mut channel = Channel::new(server, Bye, Terminator::literal(b"\n"));
+    channel.set_idle_timeout(Some(Duration::from_millis(100)));
+    channel.set_linger(Duration::from_millis(400));
+    let start = Instant::now();
+    channel.run().unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        start.elapsed()
+    );
+    let mut bye = [0; 4];
+    client.read_exact(&mut bye).unwrap();
+    assert_eq!(&bye, b"bye\n");
+}
+
+/// A blocking stream whose short reads drain it makes `pump` wait after each read;
+/// `run()` goes on reading until the end, within the idle timeout.
+#[test]
+fn run_reads_on_after_a_draining_short_read() {
+    struct Drains {
+        chunks: Vec<&'static [u8]>,
+        written: Vec<u8>,
+    }
+    impl Read for Drains {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.chunks.is_empty() {
+                return Ok(0);
+            }
+            let chunk = self.chunks.remove(0);
+            buf[..chunk.len()].copy_from_slice(chunk);
+            Ok(chunk.len())
+        }
+    }
+    impl Write for Drains {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Transport for Drains {
+        fn shutdown_write(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn short_read_drains(&self) -> bool {
+            true
+        }
+    }
+    let stream = Drains {
+        chunks: vec![b"GET\n", b"GET\n", b"GET\n"],
+        written: Vec::new(),
+    };
+    let mut channel = Channel::new(stream, Gets::default(), Terminator::literal(b"\n"));
+    channel.run().unwrap();
+    assert_eq!(channel.handler().answered, 3);
+    assert_eq!(channel.stream().written.len(), 3 * REPLY_LEN);
 }
 
 /// Progress restarts the idle clock: a peer that sends a request every 200 ms is
