@@ -326,3 +326,75 @@ fn handle_ready_after_the_deadline_times_out() {
     assert!(is_idle_timeout(&error));
     assert_eq!(channel.deadline(), None, "closed");
 }
+
+/// Input left by a pause counts against the call's budget like a read: with one
+/// read per call, the call that takes it up again is busy, not waiting.
+#[test]
+fn resuming_after_a_pause_spends_the_calls_budget() {
+    let stream = Pipelined {
+        input: Some(b"GET\n".repeat(REQUESTS)),
+        per_write: usize::MAX,
+        budget: 0,
+        written: Vec::new(),
+    };
+    let mut channel = Channel::new(stream, Gets::default(), Terminator::literal(b"\n"));
+    channel.set_watermarks(LOW, HIGH);
+    channel.set_reads_per_call(1);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
+    channel.stream_mut().budget = usize::MAX;
+    let mut statuses = Vec::new();
+    while channel.handler().answered < REQUESTS {
+        statuses.push(channel.handle_ready().unwrap());
+    }
+    assert!(statuses.iter().all(|&s| s == Status::Busy), "{statuses:?}");
+}
+
+/// Writes are progress only when the peer takes bytes: a peer that asks for a large
+/// reply and reads nothing is timed out, and one that reads it slowly is not.
+#[test]
+fn a_reader_is_idle_only_while_it_takes_nothing() {
+    struct Big;
+    impl Handler for Big {
+        fn collect_incoming_data(&mut self, _data: &[u8], _ctx: &mut Context<'_>) {}
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            ctx.push(vec![b'z'; 8 << 20]).unwrap();
+        }
+    }
+    for reads in [false, true] {
+        let (server, mut client) = socket_pair();
+        server.set_nonblocking(true).unwrap();
+        client.write_all(b"GET\n").unwrap();
+        let reading = thread::spawn(move || {
+            let mut total = 0;
+            let mut buf = vec![0; 256 << 10];
+            while reads && total < 8 << 20 {
+                thread::sleep(Duration::from_millis(30));
+                total += client.read(&mut buf).unwrap();
+            }
+            (total, client)
+        });
+        let mut channel = Channel::new(server, Big, Terminator::literal(b"\n"));
+        channel.set_idle_timeout(Some(Duration::from_millis(300)));
+        let start = Instant::now();
+        let outcome = loop {
+            match channel.handle_ready() {
+                Err(error) => break Err(error),
+                Ok(_) if channel.queued_bytes() == 0 => break Ok(()),
+                Ok(_) => thread::sleep(Duration::from_millis(5)),
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "reads: {reads}");
+        };
+        if reads {
+            outcome.unwrap();
+            assert!(
+                start.elapsed() > Duration::from_millis(300),
+                "slow enough to matter"
+            );
+        } else {
+            assert!(is_idle_timeout(&outcome.unwrap_err()));
+            assert!(start.elapsed() < Duration::from_secs(2));
+        }
+        let (total, _client) = reading.join().unwrap();
+        assert_eq!(total, if reads { 8 << 20 } else { 0 });
+    }
+}
