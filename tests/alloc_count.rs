@@ -98,3 +98,66 @@ fn framer_and_outbox_allocations() {
     let steady = allocations(|| round(&mut outbox, &buffers, &mut out));
     assert_eq!(steady, 0, "pushes allocated once the queue had grown");
 }
+
+/// A channel's `Frames` keeps the buffer of a frame split across reads for the
+/// next one: once it has grown, split frames cost no allocation.
+#[cfg(feature = "std")]
+#[test]
+fn split_frames_reuse_the_frame_handlers_buffer() {
+    use asynchat::channel::{Context, FrameHandler, Frames, Transport};
+    use asynchat::Channel;
+    use std::io;
+
+    struct Reads {
+        chunks: &'static [&'static [u8]],
+        at: usize,
+    }
+    impl io::Read for Reads {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some(chunk) = self.chunks.get(self.at) else {
+                return Err(io::ErrorKind::WouldBlock.into());
+            };
+            self.at += 1;
+            buf[..chunk.len()].copy_from_slice(chunk);
+            Ok(chunk.len())
+        }
+    }
+    impl io::Write for Reads {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Transport for Reads {
+        fn shutdown_write(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    struct Count(usize);
+    impl FrameHandler for Count {
+        fn handle_frame(&mut self, frame: &[u8], _ctx: &mut Context<'_>) {
+            assert_eq!(frame, b"abcdefgh");
+            self.0 += 1;
+        }
+    }
+
+    const SPLIT: &[&[u8]] = &[b"abcdef", b"gh\nabc", b"defgh\na", b"bcdefgh\n"];
+    let stream = Reads {
+        chunks: SPLIT,
+        at: 0,
+    };
+    let mut channel = Channel::new(stream, Frames::new(Count(0)), Terminator::literal(b"\n"));
+    channel.set_reads_per_call(usize::MAX);
+    channel.handle_ready().unwrap();
+    assert_eq!(channel.handler().get_ref().0, 3);
+    let allocated = allocations(|| {
+        for _ in 0..100 {
+            channel.stream_mut().at = 0;
+            channel.handle_ready().unwrap();
+        }
+    });
+    assert_eq!(channel.handler().get_ref().0, 303);
+    assert_eq!(allocated, 0, "split frames allocated");
+}

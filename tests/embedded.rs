@@ -444,3 +444,59 @@ fn write_errors_come_out_interrupted_is_retried() {
         assert_eq!((&writer.written[..], writer.at), (&b"hello"[..], 4));
     }
 }
+
+/// A count limit below the buffer's length refuses a larger count before any of
+/// its bytes, blocking and async; the buffer's length is the default limit.
+#[test]
+fn a_count_above_the_count_limit_is_refused() {
+    for asynchronous in [false, true] {
+        let stream = b"0123456789abok\r\n";
+        let mut buf = [0; 64];
+        let reader = MockReader::new(vec![&stream[..]], vec![Step::Take(usize::MAX)]);
+        let frames: Vec<Fr> = if asynchronous {
+            let mut reader = asynchat::embedded_io_async::FramedReader::<_, 2>::new(
+                reader,
+                Terminator::Count(12),
+                &mut buf,
+            );
+            reader.set_max_count(Some(8));
+            let mut frames = vec![];
+            for _ in 0..3 {
+                let frame = Fr::from(block_on(reader.next_frame()).unwrap());
+                if matches!(frame, Fr::Discarded { .. }) {
+                    reader.set_terminator(Terminator::literal(b"\r\n"));
+                }
+                frames.push(frame);
+            }
+            frames
+        } else {
+            let mut reader = FramedReader::<_, 2>::new(reader, Terminator::Count(12), &mut buf);
+            reader.set_max_count(Some(8));
+            let mut frames = vec![];
+            for _ in 0..3 {
+                let frame = Fr::from(reader.next_frame().unwrap());
+                if matches!(frame, Fr::Discarded { .. }) {
+                    reader.set_terminator(Terminator::literal(b"\r\n"));
+                }
+                frames.push(frame);
+            }
+            frames
+        };
+        assert_eq!(
+            frames,
+            [
+                Fr::TooLong {
+                    max_frame_len: 8,
+                    position: 0,
+                    kind: FrameKind::Counted
+                },
+                Fr::Discarded {
+                    frame_len: 12,
+                    kind: FrameKind::Counted
+                },
+                Fr::Whole(b"ok".to_vec()),
+            ],
+            "async: {asynchronous}"
+        );
+    }
+}

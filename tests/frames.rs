@@ -311,3 +311,20 @@ fn count_limit_edges() {
     };
     assert_eq!((truncated.frame_len, truncated.missing), (3, Some(3)));
 }
+
+/// A count set between reads, with a partial terminator held back: the refused
+/// count's first byte is the held one, and the report says so.
+#[test]
+fn a_refused_count_starts_at_the_held_back_bytes() {
+    let mut storage = [0; 8];
+    let mut reader = FrameReader::new(Terminator::literal(b"\r\n"), SliceBuffer::new(&mut storage));
+    let mut input: &[u8] = b"abc\r";
+    assert_eq!(reader.next_frame(&mut input), None);
+    assert_eq!(reader.framer().held_back(), b"\r");
+    reader.set_terminator(Terminator::Count(100));
+    let mut input: &[u8] = b"xyz";
+    let Some(Frame::TooLong(too_long)) = reader.next_frame(&mut input) else {
+        panic!("not refused");
+    };
+    assert_eq!((too_long.position, too_long.kind), (3, FrameKind::Counted));
+}
