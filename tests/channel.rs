@@ -702,3 +702,34 @@ fn a_frame_handler_hears_of_a_refused_count_where_it_is_set() {
         assert_eq!(puts.log, expected, "{} chunks", chunks.len());
     }
 }
+
+/// `Reply` through the trait on a channel's context: pushes, the queue's size and
+/// the close, as protocol code written once sees them.
+#[test]
+fn a_context_replies_through_the_trait() {
+    use asynchat::Reply;
+    fn answer(out: &mut impl Reply<'static>) -> Vec<(bool, usize)> {
+        let mut seen = vec![(out.is_closing(), out.queued_bytes())];
+        out.push(&b"one\n"[..]).unwrap();
+        seen.push((out.is_closing(), out.queued_bytes()));
+        out.close_when_done();
+        seen.push((out.is_closing(), out.queued_bytes()));
+        assert!(out.push(&b"two\n"[..]).is_err(), "closed");
+        seen
+    }
+    #[derive(Default)]
+    struct Once(Vec<(bool, usize)>);
+    impl Handler for Once {
+        fn collect_incoming_data(&mut self, _data: &[u8], _ctx: &mut Context<'_>) {}
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            self.0 = answer(ctx);
+        }
+    }
+    let mut stream = Scripted::new(false, &[b"go\n"]);
+    stream.ended = true;
+    let mut channel = Channel::new(stream, Once::default(), Terminator::literal(b"\n"));
+    channel.set_linger(Duration::ZERO);
+    assert_eq!(channel.handle_ready().unwrap(), Status::Closed);
+    assert_eq!(channel.handler().0, [(false, 0), (false, 4), (true, 4)]);
+    assert_eq!(channel.stream().written, b"one\n");
+}

@@ -462,3 +462,23 @@ fn push_errors_print_what_went_wrong() {
         "outbox is closing (close_when_done); the item was not queued"
     );
 }
+
+/// `Reply` through the trait, as protocol code sees it: the outbox's own answers.
+#[test]
+fn an_outbox_replies_through_the_trait() {
+    use asynchat::{FixedOutbox, Reply};
+    fn state<'a>(out: &impl Reply<'a>) -> (bool, usize) {
+        (out.is_closing(), out.queued_bytes())
+    }
+    let mut outbox = FixedOutbox::<'static, 2>::new();
+    assert_eq!(state(&outbox), (false, 0));
+    Reply::push(&mut outbox, &b"hello"[..]).unwrap();
+    assert_eq!(state(&outbox), (false, 5));
+    Reply::push(&mut outbox, &b"!"[..]).unwrap();
+    assert!(matches!(
+        Reply::push(&mut outbox, &b"?"[..]),
+        Err(asynchat::PushError::Full(_))
+    ));
+    Reply::close_when_done(&mut outbox);
+    assert_eq!(state(&outbox), (true, 6));
+}

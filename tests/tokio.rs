@@ -532,3 +532,40 @@ fn drain_if_paused_writes_down_to_the_low_watermark() {
         }
     });
 }
+
+/// A count above the codec's count limit is refused before any of its bytes, and
+/// the frame after it is read as usual; the default limit is `DEFAULT_MAX_COUNT`.
+#[test]
+fn a_count_above_the_codecs_count_limit_is_refused() {
+    let mut codec = FrameCodec::new(Terminator::Count(1 << 30));
+    let mut buf = BytesMut::from(&b"x"[..]);
+    assert!(matches!(
+        codec.decode(&mut buf).unwrap(),
+        Some(Frame::TooLong(t)) if t.max_frame_len == asynchat::channel::DEFAULT_MAX_COUNT
+    ));
+    let mut codec = FrameCodec::new(Terminator::Count(12));
+    codec.set_max_count(Some(8));
+    let mut buf = BytesMut::from(&b"0123456789abok\n"[..]);
+    let mut frames = Vec::new();
+    while let Some(frame) = codec.decode(&mut buf).unwrap() {
+        if matches!(frame, Frame::Discarded { .. }) {
+            codec.set_terminator(Terminator::literal(b"\n"));
+        }
+        frames.push(Fr::from(frame));
+    }
+    assert_eq!(
+        frames,
+        [
+            Fr::TooLong {
+                max_frame_len: 8,
+                position: 0,
+                kind: FrameKind::Counted
+            },
+            Fr::Discarded {
+                frame_len: 12,
+                kind: FrameKind::Counted
+            },
+            Fr::Whole(b"ok".to_vec()),
+        ]
+    );
+}
