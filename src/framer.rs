@@ -98,9 +98,8 @@ enum Phase {
     Skipping(FrameKind),
 }
 
-/// Which way the next call of [`Framer::next_event`] goes, read from one byte
-/// where it took two fields (the phase and `general_only`): one byte at a time, a
-/// call is little more than its tests.
+/// Which way the next call of [`Framer::next_event`] goes, in one byte rather than
+/// two fields: one byte at a time, a call is little more than its tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Gate {
     /// The fast paths may run: no frame end is pending and `general_only` is false.
@@ -200,8 +199,8 @@ pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     ending: bool,
     /// Set with [`Framer::set_fast_path`].
     fast_path: bool,
-    /// Held-back bytes, skipping, ending, or the fast path off: the fast paths
-    /// stay out. Refreshed wherever one of those changes.
+    /// Held-back bytes, skipping, a refused count, ending, or the fast path off:
+    /// the fast paths stay out. Refreshed wherever one of those changes.
     general_only: bool,
     /// `FrameEnd` while a frame end is pending, else `general_only` as a gate.
     gate: Gate,
@@ -269,13 +268,9 @@ impl<const N: usize> Framer<N> {
     #[inline(always)]
     pub fn next_event<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Event<'a>> {
         // The fast path, inline: `inline(always)` because with a second call site in
-        // a crate the compiler stops inlining this by itself, and the gain (a sixth
-        // of the time on short lines) is gone. Its tests come first: the gate, then
-        // the terminator's kind, then the input. With the gate (before, the phase
-        // and `general_only` were tested apart), one byte at a time took a fifth
-        // less time, and the same wherever the loop lands against 64-byte
-        // boundaries (`best_of one-byte-layouts`), where before it varied by a
-        // sixth.
+        // a crate the compiler stops inlining this by itself, and short lines lose
+        // much of their speed. Its tests come first, cheapest first: the gate, then
+        // the terminator's kind, then the input.
         debug_assert_eq!(self.general_only, self.needs_general_step(), "stale flag");
         debug_assert!(
             self.gate == Gate::FrameEnd || self.gate == self.open_or_general(),
@@ -344,9 +339,8 @@ impl<const N: usize> Framer<N> {
     /// Takes the input's length and returns how many of its first bytes are the
     /// event's data, or 0 for the general step. Out of line, so that the
     /// line-framing path stays small; and it returns one register, where the
-    /// general step returns an event through memory (measured on the echo
-    /// protocol in 4096-byte reads: 3.5 % of the instructions, a fifth of the
-    /// time).
+    /// general step returns an event through memory, which length-prefixed bodies
+    /// in small reads would pay for on every read.
     #[inline(never)]
     fn take_count(&mut self, available: usize) -> usize {
         let Terminator::Count(remaining) = &mut self.terminator else {
@@ -376,9 +370,9 @@ impl<const N: usize> Framer<N> {
     fn step<'a, 'i: 'a>(&'a mut self, input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
         // The end of each read during a count, or with no terminator. Nothing can
         // come out without input unless something is pending: a `Count(0)`
-        // (checked here), or held-back bytes, the end of the stream or a skip (each
-        // sets `general_only`). The general step would find the same, for about 50
-        // instructions more, once per read of a long body.
+        // (checked here), or held-back bytes, the end of the stream, a skip or a
+        // refused count (each sets `general_only`). The general step would find the
+        // same, at a higher cost, once per read of a long body.
         if !self.general_only
             && input.is_empty()
             && !matches!(self.terminator, Terminator::Count(0))
