@@ -3,23 +3,21 @@
 //!
 //! `memchr::memchr` picks its code at run time: on `x86_64` it calls through a
 //! function pointer to its AVX2 searcher (its SSE2 one without memchr's `std`
-//! feature), which the compiler cannot inline. For the `\n` that ends a 60-byte
-//! line that call costs more than the compares (about 70 instructions in all).
-//! On `x86_64` the framer does better:
+//! feature), which the compiler cannot inline. For the `\n` that ends a short
+//! line that call costs more than the compares. On `x86_64` the framer does
+//! better:
 //!
 //! - With `std`, on a CPU with AVX2, [`ByteFinder`] calls memchr's AVX2 searcher
-//!   directly. It takes 32 bytes a step, and on lines of up to 128 bytes it leaves
-//!   its loop at a predictable point, where the SSE2 searcher's exit is a coin toss
-//!   on random lengths: random-length lines frame about 13 % faster than with SSE2.
-//!   The searcher for a byte value is built once per process, in a static table,
-//!   and the framer keeps a reference to it. Built anew for every search it ran at
-//!   half the speed of SSE2 (measured). Most likely because code without AVX2
-//!   copies the new searcher in 16-byte halves and the searcher reads it back as
-//!   one 32-byte vector, which a CPU cannot forward from two stores.
+//!   directly. It takes 32 bytes a step, and on short lines it leaves its loop at a
+//!   predictable point, where the SSE2 searcher's exit is a coin toss on random
+//!   lengths. The searcher for a byte value is built once per process, in a static
+//!   table, and the framer keeps a reference to it: built anew for every search,
+//!   the searcher would be copied in 16-byte halves and read back as one 32-byte
+//!   vector, which a CPU cannot forward from two stores.
 //! - The first search after a terminator change looks at the first 16 bytes inline
 //!   before it calls the AVX2 searcher: a length-prefixed protocol changes its
-//!   terminator for every header line, which is short, and the call cost its
-//!   echo workload 8 % of its time (measured).
+//!   terminator for every header line, which is short, and would pay for the call
+//!   on every message.
 //! - Otherwise [`find_byte`]: memchr's SSE2 searcher, which needs no run-time check
 //!   (every `x86_64` has SSE2) and which the compiler inlines.
 //!
@@ -103,9 +101,9 @@ mod kept {
         }
 
         /// The rest of [`look_up_and_find`](Self::look_up_and_find), out of line
-        /// again: in one function, the registers this part needs were saved and
-        /// restored on every search, also those settled in the first [`NEAR`] bytes
-        /// (14 of the 33 instructions an echo header's search took).
+        /// again: in one function, the registers this part needs would be saved and
+        /// restored on every search, also those settled in the first [`NEAR`]
+        /// bytes.
         #[inline(never)]
         fn take_searcher_and_find(&mut self, byte: u8, haystack: &[u8]) -> Option<usize> {
             match searcher(byte) {

@@ -12,18 +12,12 @@ use crate::terminator::Delimiter;
 
 /// What the search keeps between calls: for the terminator, the two of its bytes
 /// that `memchr`'s packed-pair searcher looks for (choosing them ranks every byte
-/// of the terminator, about 170 instructions: once per terminator instead of once
-/// per long search, once per 4 KiB read of an SMTP body); and the first-byte
-/// searcher. The framer renews it whenever its terminator changes.
+/// of the terminator, which is worth doing once per terminator rather than once
+/// per read of a long body); and the first-byte searcher. The framer renews it
+/// whenever its terminator changes.
 #[derive(Clone, Copy, Debug)]
-// Without `std` the memo is 3 bytes, packed among the framer's one-byte fields.
-// It was once aligned to 2 bytes, after feeding one byte at a time measured 35 %
-// slower packed (3.0 ms against 4.1 ms for 1 MiB, the same instructions). The same
-// machine code was later shown to move by up to a half by where it sits against
-// 64-byte boundaries alone (`best_of one-byte-layouts`), which is the likelier
-// cause; and the alignment's byte, beside the framer's gate, would make a
-// `Framer` 8 bytes larger without `std`. With `std` the first-byte searcher's
-// reference aligns the memo anyway.
+// Not aligned beyond its fields, so that it packs among the framer's one-byte
+// fields and a `Framer` without `std` stays small.
 pub(crate) struct Memo {
     pair: Option<Pair>,
     /// The first-byte search. A new terminator makes it take its first-search
@@ -219,9 +213,9 @@ fn find_whole(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<usize> 
 
 /// `memmem` for a long stretch: the SIMD "packed pair" search that `memmem` itself
 /// runs for short needles, built directly. `memchr::memmem::find` would build a
-/// whole `memmem` searcher on every call (a Rabin-Karp table, the pair, the dispatch):
-/// about 600 instructions, paid once per slice when an SMTP body arrives in 4 KiB
-/// reads. The framer cannot keep a built searcher (it would borrow the framer's own
+/// whole `memmem` searcher on every call (a Rabin-Karp table, the pair, the dispatch),
+/// paid once per slice when an SMTP body arrives in small reads. The framer cannot
+/// keep a built searcher (it would borrow the framer's own
 /// terminator, and its SIMD registers would double the framer's size); it keeps the
 /// pair in `memo`. Out of line: the searchers need a large stack frame.
 #[inline(never)]
@@ -238,9 +232,8 @@ fn find_with_memmem(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<u
 fn find_with_packed_pair(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<Option<usize>> {
     use memchr::arch::x86_64::{avx2, sse2};
     let pair = memo.pair(needle)?;
-    // Borrowed, not moved out of the `Option`: the move is a `memcpy` of the
-    // searcher's vectors, about 60 instructions per call (3.5 % of an SMTP body
-    // read in 4 KiB slices).
+    // Borrowed, not moved out of the `Option`: the move would copy the searcher's
+    // vectors on every call.
     let avx2 = avx2::packedpair::Finder::with_pair(needle, pair);
     if let Some(finder) = &avx2 {
         (haystack.len() >= finder.min_haystack_len()).then(|| finder.find(haystack, needle))
@@ -271,9 +264,8 @@ fn find_with_packed_pair(
 
 /// Slice equality without a call to libc's `memcmp`, which `==` on slices becomes:
 /// terminators are a few bytes long, and for those the call costs more than the
-/// compare (a fifth of the time on short lines).
-/// The one-byte case (the `\n` after `\r`) is spelled out: the iterator over a zip
-/// costs ten instructions more per frame.
+/// compare. The one-byte case (the `\n` after `\r`) is spelled out, because the
+/// iterator over a zip costs more on every frame.
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     match (a, b) {
