@@ -558,6 +558,8 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 }
                 Dispatch::End(end) => {
                     handler.handle_eof(end, &mut ctx);
+                    // Nothing more comes from the peer: write what is queued, close.
+                    self.state = State::Flushing;
                     break;
                 }
             }
@@ -566,10 +568,16 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         self.pending = None;
     }
 
+    /// The peer closed its side: the framer's last events, then flushing. A pause
+    /// among those events leaves the channel open until they are all dispatched;
+    /// `End` then starts the flush.
     fn end_of_stream(&mut self) {
         if self.state == State::Open {
             self.framer.end_of_stream();
             self.dispatch(0..0);
+            if self.pending.is_some() {
+                return;
+            }
         }
         self.state = State::Flushing;
     }

@@ -398,3 +398,84 @@ fn a_reader_is_idle_only_while_it_takes_nothing() {
         assert_eq!(total, if reads { 8 << 20 } else { 0 });
     }
 }
+
+/// A pause while the end of the stream is dispatched: the events after it, `End`
+/// included, still reach the handler once the replies drain.
+#[test]
+fn a_pause_at_the_end_of_the_stream_loses_no_event() {
+    struct Ending {
+        input: Option<&'static [u8]>,
+        budget: usize,
+        written: usize,
+    }
+    impl Read for Ending {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let input = self.input.take().unwrap_or_default();
+            buf[..input.len()].copy_from_slice(input);
+            Ok(input.len())
+        }
+    }
+    impl Write for Ending {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.budget);
+            if n == 0 {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            self.budget -= n;
+            self.written += n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Transport for Ending {
+        fn shutdown_write(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    /// Answers every piece of data with more than the high watermark.
+    #[derive(Default)]
+    struct Loud {
+        data: Vec<u8>,
+        end: Option<Result<(), asynchat::Truncated>>,
+    }
+    impl Handler for Loud {
+        fn collect_incoming_data(&mut self, data: &[u8], ctx: &mut Context<'_>) {
+            self.data.extend_from_slice(data);
+            ctx.push(vec![b'!'; HIGH + 1]).unwrap();
+        }
+        fn found_terminator(&mut self, _ctx: &mut Context<'_>) {}
+        fn handle_eof(&mut self, end: Result<(), asynchat::Truncated>, ctx: &mut Context<'_>) {
+            self.end = Some(end);
+            ctx.push(&b"bye\n"[..]).unwrap();
+        }
+    }
+    // The `\r` is held back as a possible terminator until the end, where it is
+    // data: its event pauses the handler, and `End` comes after it.
+    let stream = Ending {
+        input: Some(b"ab\r"),
+        budget: 0,
+        written: 0,
+    };
+    let mut channel = Channel::new(stream, Loud::default(), Terminator::literal(b"\r\n"));
+    channel.set_watermarks(LOW, HIGH);
+    let mut calls = 0;
+    loop {
+        let status = channel.handle_ready().unwrap();
+        if status == Status::Closed {
+            break;
+        }
+        channel.stream_mut().budget = 1000;
+        calls += 1;
+        assert!(calls < 10_000, "never closed");
+    }
+    let loud = channel.handler();
+    assert_eq!(loud.data, b"ab\r");
+    assert!(
+        matches!(loud.end, Some(Err(t)) if t.frame_len == 3),
+        "{:?}",
+        loud.end
+    );
+    assert_eq!(channel.stream().written, 2 * (HIGH + 1) + 4);
+}
