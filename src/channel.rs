@@ -252,8 +252,9 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     /// until the channel (or the stream from [`into_parts`](Self::into_parts)) is
     /// dropped.
     ///
-    /// It sets the stream's read timeout to what is left of the idle timeout before
-    /// each read, so that a silent peer cannot hold the calling thread.
+    /// It sets the stream's read and write timeouts to what is left of the idle
+    /// timeout, so that neither a silent peer nor one that never reads its replies
+    /// can hold the calling thread.
     ///
     /// # Errors
     ///
@@ -268,8 +269,9 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             if let Some(deadline) = self.idle_deadline() {
                 let left = deadline.saturating_duration_since(Instant::now());
                 // A zero timeout means none to the stream: at least a moment.
-                self.stream
-                    .set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+                let left = Some(left.max(Duration::from_millis(1)));
+                self.stream.set_read_timeout(left)?;
+                self.stream.set_write_timeout(left)?;
             }
             match self.pump()? {
                 Status::Closed => return Ok(()),

@@ -20,15 +20,30 @@ pub trait Transport: Read + Write {
     fn shutdown_write(&mut self) -> io::Result<()>;
 
     /// Bounds how long one read may block, for a blocking stream: while the channel
-    /// lingers, it calls this before each read with the time left, so that a peer that
-    /// never closes cannot hold it. A read that times out must fail (`WouldBlock` or
+    /// lingers, and in [`Channel::run`](crate::Channel::run) before each read, it
+    /// calls this with the time left, so that a peer that never closes, or never
+    /// sends, cannot hold it. A read that times out must fail (`WouldBlock` or
     /// `TimedOut`). The default does nothing, which suits non-blocking streams; a
-    /// blocking stream that keeps the default lingers until the peer closes.
+    /// blocking stream that keeps the default waits for its peer.
     ///
     /// # Errors
     ///
     /// Whatever the stream reports; the channel then closes at once.
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        let _ = timeout;
+        Ok(())
+    }
+
+    /// Bounds how long one write may block, for a blocking stream:
+    /// [`Channel::run`](crate::Channel::run) calls this with what is left of the
+    /// idle timeout, so that a peer that never reads its replies cannot hold the
+    /// thread. A write that times out must fail (`WouldBlock` or `TimedOut`). The
+    /// default does nothing, which suits non-blocking streams.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the stream reports; `run` returns it.
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         let _ = timeout;
         Ok(())
     }
@@ -67,6 +82,10 @@ impl Transport for TcpStream {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         TcpStream::set_read_timeout(self, timeout)
     }
+
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_write_timeout(self, timeout)
+    }
 }
 
 #[cfg(unix)]
@@ -77,5 +96,9 @@ impl Transport for std::os::unix::net::UnixStream {
 
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         std::os::unix::net::UnixStream::set_read_timeout(self, timeout)
+    }
+
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        std::os::unix::net::UnixStream::set_write_timeout(self, timeout)
     }
 }

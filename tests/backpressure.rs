@@ -479,3 +479,28 @@ fn a_pause_at_the_end_of_the_stream_loses_no_event() {
     );
     assert_eq!(channel.stream().written, 2 * (HIGH + 1) + 4);
 }
+
+/// A peer that asks for a large reply and never reads it cannot hold `run()`: the
+/// blocked write times out with the idle timeout.
+#[test]
+fn run_ends_on_a_peer_that_never_reads() {
+    struct Big;
+    impl Handler for Big {
+        fn collect_incoming_data(&mut self, _data: &[u8], _ctx: &mut Context<'_>) {}
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            ctx.push(vec![b'z'; 64 << 20]).unwrap();
+        }
+    }
+    let (server, mut client) = socket_pair();
+    client.write_all(b"GET\n").unwrap();
+    let mut channel = Channel::new(server, Big, Terminator::literal(b"\n"));
+    channel.set_idle_timeout(Some(Duration::from_millis(500)));
+    let start = Instant::now();
+    let error = channel.run().unwrap_err();
+    assert!(is_idle_timeout(&error), "{error}");
+    // The socket's buffers take the first megabytes, and each write they take is
+    // progress; the idle clock runs from the last one.
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    drop(client);
+}
