@@ -177,6 +177,8 @@ impl<const N: usize> Decoder for FrameCodec<N> {
     ///
     /// None: oversized frames and the end of the stream are frames.
     fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame<BytesMut>>> {
+        // Input after `End` is a new stream, with an end of its own to come.
+        self.ended = false;
         Ok(self.frame_from(src))
     }
 
@@ -192,7 +194,7 @@ impl<const N: usize> Decoder for FrameCodec<N> {
             return Ok(None);
         }
         self.scanner.framer.end_of_stream();
-        self.decode(src)
+        Ok(self.frame_from(src))
     }
 }
 

@@ -244,6 +244,21 @@ fn the_end_is_a_frame_whole_or_truncated() {
         Some(Frame::End(Ok(())))
     );
     assert_eq!(codec.decode_eof(&mut buf).unwrap(), None);
+    // A caller that goes on right after `End`, without asking for the `None`,
+    // still gets the new stream's own end.
+    buf.extend_from_slice(b"z\n");
+    assert!(codec.decode(&mut buf).unwrap().is_some());
+    assert_eq!(
+        codec.decode_eof(&mut buf).unwrap(),
+        Some(Frame::End(Ok(())))
+    );
+    buf.extend_from_slice(b"w\n");
+    assert!(codec.decode(&mut buf).unwrap().is_some());
+    assert_eq!(
+        codec.decode_eof(&mut buf).unwrap(),
+        Some(Frame::End(Ok(())))
+    );
+    assert_eq!(codec.decode_eof(&mut buf).unwrap(), None);
 }
 
 /// A writer that follows a script: at most `n` bytes per write, `Pending` (woken at
