@@ -145,3 +145,31 @@ fn frames_pass_the_end_on_and_close_on_a_frame_too_long_by_default() {
     peer.read_to_end(&mut rest).unwrap();
     assert!(rest.is_empty());
 }
+
+/// Over a Unix socket too, `run()` bounds a write to a peer that never reads, and
+/// a read from one that never sends, by the idle timeout.
+#[test]
+fn run_times_out_a_unix_peer_that_never_reads_or_never_sends() {
+    struct Big;
+    impl Handler for Big {
+        fn collect_incoming_data(&mut self, _data: &[u8], _ctx: &mut Context<'_>) {}
+        fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+            ctx.push(vec![b'z'; 64 << 20]).unwrap();
+        }
+    }
+    for request in [&b"GET\n"[..], b""] {
+        let (ours, mut peer) = UnixStream::pair().unwrap();
+        peer.write_all(request).unwrap();
+        let mut channel = Channel::new(ours, Big, Terminator::literal(b"\n"));
+        channel.set_idle_timeout(Some(Duration::from_millis(300)));
+        let start = std::time::Instant::now();
+        let error = channel.run().unwrap_err();
+        assert!(asynchat::channel::is_idle_timeout(&error), "{error}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+        drop(peer);
+    }
+}
