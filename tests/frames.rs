@@ -5,43 +5,9 @@
 mod support;
 
 use asynchat::{Frame, FrameBuffer, FrameKind, FrameReader, SliceBuffer, Terminator};
-use support::framer_model::{slices, Case, Term, CAP};
-use support::frames_model::{capped, change_at, gather, random_case, terms, Fr};
+use support::framer_model::{slices, Case};
+use support::frames_model::{capped, frame_reader_frames, gather, random_case, terms, Fr};
 use support::rng::Rng;
-
-fn run<B: FrameBuffer>(case: &Case, buffer: B, lens: &[usize], fast_path: bool) -> Vec<Fr> {
-    let initial = case.initial.to_terminator().unwrap();
-    let mut reader = FrameReader::<B, CAP>::with_terminator(initial, buffer);
-    reader.set_max_frame_len(case.max_frame_len);
-    reader.set_fast_path(fast_path);
-    let mut frames = Vec::new();
-    let mut ends = 0;
-    let slices = slices(&case.input, lens);
-    let last = slices.len() - 1;
-    for (i, mut input) in slices.into_iter().enumerate() {
-        if i == last {
-            reader.end_of_stream();
-        }
-        while let Some(frame) = reader.next_frame(&mut input) {
-            let frame_end = matches!(frame, Frame::Whole(_) | Frame::Discarded { .. });
-            frames.push(Fr::from(frame));
-            if frame_end {
-                // As the model: the k-th frame end applies program[k].
-                if let Some(change) = change_at(case, ends) {
-                    if let Some(next) = change.term.as_ref().and_then(Term::to_terminator) {
-                        reader.set_terminator(next);
-                    }
-                    if let Some(next) = change.max_frame_len {
-                        reader.set_max_frame_len(next);
-                    }
-                }
-                ends += 1;
-            }
-        }
-        assert!(input.is_empty());
-    }
-    frames
-}
 
 fn check(case: &Case, lens: &[usize]) {
     if case.initial.to_terminator().is_none() {
@@ -50,13 +16,13 @@ fn check(case: &Case, lens: &[usize]) {
     for fast_path in [true, false] {
         #[cfg(feature = "alloc")]
         assert_eq!(
-            run(case, Vec::new(), lens, fast_path),
+            frame_reader_frames(case, Vec::new(), lens, fast_path),
             gather(capped(case, None, None).reference()),
             "Vec, {case:?} {lens:?}"
         );
         let mut storage = [0u8; 5];
         let expected = gather(capped(case, Some(5), Some(5)).reference());
-        let got = run(case, SliceBuffer::new(&mut storage), lens, fast_path);
+        let got = frame_reader_frames(case, SliceBuffer::new(&mut storage), lens, fast_path);
         assert_eq!(got, expected, "slice of 5, {case:?} {lens:?}");
     }
 }

@@ -21,9 +21,9 @@ mod rng;
 #[path = "../../tests/support/frames_model.rs"]
 mod frames_model;
 
-use asynchat::{Frame, FrameReader, SliceBuffer};
-use framer_model::{slices, Case, Change, Term, CAP};
-use frames_model::{capped, change_at, gather, Fr};
+use asynchat::SliceBuffer;
+use framer_model::{Case, Change, Term};
+use frames_model::{capped, frame_reader_frames, gather};
 
 #[derive(Debug, arbitrary::Arbitrary)]
 struct Input {
@@ -64,43 +64,9 @@ fuzz_target!(|input: Input| {
         let buffer_len = usize::from(input.buffer_len % 17);
         let expected =
             gather(capped(&case, Some(buffer_len as u64), Some(buffer_len as u64)).reference());
-        assert_eq!(
-            frame_reader(&case, &lens, buffer_len),
-            expected,
-            "{case:?} {lens:?}"
-        );
+        let mut storage = [0; 16];
+        let buffer = SliceBuffer::new(&mut storage[..buffer_len]);
+        let got = frame_reader_frames(&case, buffer, &lens, true);
+        assert_eq!(got, expected, "{case:?} {lens:?}");
     }
 });
-
-/// The case through a `FrameReader` whose buffer holds `buffer_len` bytes.
-fn frame_reader(case: &Case, lens: &[usize], buffer_len: usize) -> Vec<Fr> {
-    let mut storage = [0; 16];
-    let buffer = SliceBuffer::new(&mut storage[..buffer_len]);
-    let initial = case.initial.to_terminator().unwrap();
-    let mut reader = FrameReader::<_, CAP>::with_terminator(initial, buffer);
-    reader.set_max_frame_len(case.max_frame_len);
-    let (mut frames, mut ends) = (Vec::new(), 0);
-    let slices = slices(&case.input, lens);
-    let last = slices.len() - 1;
-    for (i, mut input) in slices.into_iter().enumerate() {
-        if i == last {
-            reader.end_of_stream();
-        }
-        while let Some(frame) = reader.next_frame(&mut input) {
-            let frame_end = matches!(frame, Frame::Whole(_) | Frame::Discarded { .. });
-            frames.push(Fr::from(frame));
-            if frame_end {
-                if let Some(change) = change_at(case, ends) {
-                    if let Some(next) = change.term.as_ref().and_then(Term::to_terminator) {
-                        reader.set_terminator(next);
-                    }
-                    if let Some(next) = change.max_frame_len {
-                        reader.set_max_frame_len(next);
-                    }
-                }
-                ends += 1;
-            }
-        }
-    }
-    frames
-}

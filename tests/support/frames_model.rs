@@ -2,9 +2,9 @@
 //! whole-frame adapter (`FrameReader`, the tokio codec, the embedded readers) must
 //! hand out, and random cases to check them with.
 
-use super::framer_model::{Case, Change, Ev, Term, MAX_CHANGES};
+use super::framer_model::{slices, Case, Change, Ev, Term, CAP, MAX_CHANGES};
 use super::rng::Rng;
-use asynchat::FrameKind;
+use asynchat::{Frame, FrameBuffer, FrameKind, FrameReader};
 
 /// A frame after gathering: what the reader must hand out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,4 +127,45 @@ pub fn random_case(rng: &mut Rng, terms: &[Term]) -> Case {
 pub fn change_at(case: &Case, ends: usize) -> Option<&Change> {
     (!case.program.is_empty() && ends < MAX_CHANGES)
         .then(|| &case.program[ends % case.program.len()])
+}
+
+/// The case through a `FrameReader` over `buffer`, fed in slices as `lens` says,
+/// with the fast path on or off: what it hands out, recorded.
+pub fn frame_reader_frames<B: FrameBuffer>(
+    case: &Case,
+    buffer: B,
+    lens: &[usize],
+    fast_path: bool,
+) -> Vec<Fr> {
+    let initial = case.initial.to_terminator().unwrap();
+    let mut reader = FrameReader::<B, CAP>::with_terminator(initial, buffer);
+    reader.set_max_frame_len(case.max_frame_len);
+    reader.set_fast_path(fast_path);
+    let mut frames = Vec::new();
+    let mut ends = 0;
+    let slices = slices(&case.input, lens);
+    let last = slices.len() - 1;
+    for (i, mut input) in slices.into_iter().enumerate() {
+        if i == last {
+            reader.end_of_stream();
+        }
+        while let Some(frame) = reader.next_frame(&mut input) {
+            let frame_end = matches!(frame, Frame::Whole(_) | Frame::Discarded { .. });
+            frames.push(Fr::from(frame));
+            if frame_end {
+                // As the model: the k-th frame end applies program[k].
+                if let Some(change) = change_at(case, ends) {
+                    if let Some(next) = change.term.as_ref().and_then(Term::to_terminator) {
+                        reader.set_terminator(next);
+                    }
+                    if let Some(next) = change.max_frame_len {
+                        reader.set_max_frame_len(next);
+                    }
+                }
+                ends += 1;
+            }
+        }
+        assert!(input.is_empty());
+    }
+    frames
 }
