@@ -25,8 +25,9 @@
 //!
 //! # Example
 //!
-//! The run loop, on the echo protocol of PyMOTW's asynchat page: a line `ECHO <len>\n` switches the
-//! terminator to a count of `<len>` bytes, in the middle of one received slice.
+//! The run loop, on the echo protocol of PyMOTW's asynchat page: a line
+//! `ECHO <len>\n` switches the terminator to a count of `<len>` bytes, in the middle
+//! of one received slice.
 //!
 //! ```
 //! use asynchat::{Event, Framer, Terminator};
