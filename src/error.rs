@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::terminator::FrameKind;
+use crate::frame_kind::FrameKind;
 
 /// A byte-string terminator that cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,7 +1,7 @@
 //! A whole frame: the one thing every whole-frame reader hands out.
 
 use crate::error::{FrameTooLong, Truncated};
-use crate::terminator::FrameKind;
+use crate::frame_kind::FrameKind;
 
 /// What a whole-frame reader found next: a frame's events, gathered.
 ///

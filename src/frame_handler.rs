@@ -5,8 +5,8 @@ use std::vec::Vec;
 
 use crate::channel::{DEFAULT_MAX_COUNT, DEFAULT_READ_BUFFER_LEN};
 use crate::error::{FrameTooLong, Truncated};
+use crate::frame_kind::FrameKind;
 use crate::handler::{Context, Handler};
-use crate::terminator::FrameKind;
 
 /// A protocol that takes whole frames instead of pieces: run it in a channel as
 /// [`Frames::new(handler)`](Frames::new).

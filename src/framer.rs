@@ -38,8 +38,9 @@
 //! whether it owes a frame end and whether the fast paths may run.
 
 use crate::error::{FrameTooLong, Truncated};
+use crate::frame_kind::FrameKind;
 use crate::search::{self, Found, Memo};
-use crate::terminator::{FrameKind, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// What the [`Framer`] found next in its input.
 ///

@@ -5,10 +5,11 @@ use core::fmt;
 
 use crate::channel::State;
 use crate::error::{FrameTooLong, PushError, Truncated};
+use crate::frame_kind::FrameKind;
 use crate::framer::Framer;
 use crate::outbox::Outgoing;
 use crate::producer::Producer;
-use crate::terminator::{FrameKind, Terminator};
+use crate::terminator::Terminator;
 use crate::VecOutbox;
 
 /// The protocol: what to do with incoming data and complete frames (an

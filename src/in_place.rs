@@ -8,8 +8,8 @@
 //! the data, so when they turn out to be data nothing moves either.
 
 use crate::error::{FrameTooLong, Truncated};
+use crate::frame_kind::FrameKind;
 use crate::framer::{Event, Framer};
-use crate::terminator::FrameKind;
 
 /// What [`InPlace::scan`] found. `consumed` bytes at the buffer's start are done
 /// with: the caller drops them before the next scan.

@@ -156,6 +156,7 @@ mod error;
 mod frame;
 #[cfg(feature = "std")]
 mod frame_handler;
+mod frame_kind;
 mod framer;
 mod frames;
 #[cfg(feature = "std")]
@@ -188,6 +189,7 @@ mod transport;
 pub use channel::{Channel, Context, Handler, Transport};
 pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
 pub use frame::Frame;
+pub use frame_kind::FrameKind;
 pub use framer::{Event, Framer};
 pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
 #[cfg(feature = "std")]
@@ -198,7 +200,7 @@ pub use reply::Reply;
 #[cfg(feature = "alloc")]
 pub use storage::Growable;
 pub use storage::{Fixed, Storage};
-pub use terminator::{Delimiter, FrameKind, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+pub use terminator::{Delimiter, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// An [`Outbox`] whose queue grows as needed.
 #[cfg(feature = "alloc")]

@@ -4,6 +4,7 @@ use core::fmt;
 use core::ops::Deref;
 
 use crate::error::TerminatorError;
+use crate::frame_kind::FrameKind;
 
 /// The longest byte-string terminator a [`Framer`](crate::Framer) accepts unless told
 /// otherwise: the default of its const parameter `N`.
@@ -38,22 +39,6 @@ pub enum Terminator<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     Count(u64),
     /// No frames: every byte is data (asynchat's `None`).
     None,
-}
-
-/// What ends a frame, without the terminator's bytes: carried by
-/// [`Event::TooLong`](crate::Event::TooLong) and
-/// [`Event::Discarded`](crate::Event::Discarded) so that a handler can tell a line
-/// it dropped from a counted block it dropped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[non_exhaustive]
-pub enum FrameKind {
-    /// Ended by a byte string ([`Terminator::Bytes`]): a line, for most protocols.
-    Delimited,
-    /// A number of bytes ([`Terminator::Count`]).
-    Counted,
-    /// Not ended at all ([`Terminator::None`]): the rest of the stream.
-    Unterminated,
 }
 
 impl<const N: usize> Terminator<N> {
