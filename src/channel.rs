@@ -9,8 +9,8 @@ use std::vec;
 use crate::framer::{Event, Framer};
 use crate::io::{read_some, write_outbox, ReadOutcome};
 use crate::outbox::Drained;
+use crate::outbox::VecOutbox;
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
-use crate::VecOutbox;
 
 pub use crate::frame_handler::{FrameHandler, Frames};
 pub use crate::handler::{Context, Handler};

@@ -8,9 +8,9 @@ use crate::error::{FrameTooLong, PushError, Truncated};
 use crate::frame_kind::FrameKind;
 use crate::framer::Framer;
 use crate::outbox::Outgoing;
+use crate::outbox::VecOutbox;
 use crate::producer::Producer;
 use crate::terminator::Terminator;
-use crate::VecOutbox;
 
 /// The protocol: what to do with incoming data and complete frames (an
 /// `async_chat` subclass).

@@ -192,6 +192,8 @@ pub use frame::Frame;
 pub use frame_kind::FrameKind;
 pub use framer::{Event, Framer};
 pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
+#[cfg(feature = "alloc")]
+pub use outbox::VecOutbox;
 #[cfg(feature = "std")]
 pub use outbox::DEFAULT_MAX_WRITE_SLICES;
 pub use outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
@@ -201,11 +203,6 @@ pub use reply::Reply;
 pub use storage::Growable;
 pub use storage::{Fixed, Storage};
 pub use terminator::{Delimiter, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
-
-/// An [`Outbox`] whose queue grows as needed.
-#[cfg(feature = "alloc")]
-#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-pub type VecOutbox<'a> = Outbox<'a, Growable>;
 
 /// The README's examples, compiled and run as doc tests so they cannot drift (they
 /// use the std and tokio glue: `cargo test --all-features` runs them, as CI does).

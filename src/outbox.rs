@@ -223,6 +223,11 @@ pub struct Outbox<'a, S: Storage> {
 /// An [`Outbox`] with room for `C` items and no allocation.
 pub type FixedOutbox<'a, const C: usize> = Outbox<'a, Fixed<C>>;
 
+/// An [`Outbox`] whose queue grows as needed.
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub type VecOutbox<'a> = Outbox<'a, crate::storage::Growable>;
+
 impl<'a, S: Storage> Outbox<'a, S> {
     /// An empty outbox: chunks of up to [`DEFAULT_MAX_CHUNK_LEN`] bytes, watermarks
     /// at 16 KiB (low) and 64 KiB (high).
