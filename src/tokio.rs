@@ -222,14 +222,10 @@ where
     S: Storage,
 {
     while outbox.should_pause_reading() {
-        let mut slices = Slices::for_outbox(outbox);
-        let slices = slices.as_mut();
-        let Next::Write(filled) = outbox.chunks_vectored(slices) else {
+        if write_once(writer, outbox).await?.is_some() {
             // A producer at the head has nothing yet: wait for it, do not spin.
             return Ok(());
-        };
-        let written = writer.write_vectored(&slices[..filled]).await?;
-        advance_by_write(outbox, written)?;
+        }
     }
     Ok(())
 }
@@ -291,14 +287,27 @@ where
     S: Storage,
 {
     loop {
-        let mut slices = Slices::for_outbox(outbox);
-        let slices = slices.as_mut();
-        let filled = match outbox.chunks_vectored(slices) {
-            Next::Write(filled) => filled,
-            Next::Idle => return Ok(Drained::Idle),
-            Next::Close => return Ok(Drained::Close),
-        };
-        let written = writer.write_vectored(&slices[..filled]).await?;
-        advance_by_write(outbox, written)?;
+        if let Some(drained) = write_once(writer, outbox).await? {
+            return Ok(drained);
+        }
     }
+}
+
+/// One vectored write of what the outbox hands out; `Some` when it has nothing to
+/// write now ([`Drained::Idle`]) or says to close.
+async fn write_once<W, S>(writer: &mut W, outbox: &mut Outbox<'_, S>) -> io::Result<Option<Drained>>
+where
+    W: AsyncWrite + Unpin + ?Sized,
+    S: Storage,
+{
+    let mut slices = Slices::for_outbox(outbox);
+    let slices = slices.as_mut();
+    let filled = match outbox.chunks_vectored(slices) {
+        Next::Write(filled) => filled,
+        Next::Idle => return Ok(Some(Drained::Idle)),
+        Next::Close => return Ok(Some(Drained::Close)),
+    };
+    let written = writer.write_vectored(&slices[..filled]).await?;
+    advance_by_write(outbox, written)?;
+    Ok(None)
 }
