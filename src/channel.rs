@@ -173,6 +173,8 @@ pub struct Channel<S, H> {
     idle_timeout: Option<Duration>,
     /// When the peer last sent a byte or took one.
     last_progress: Instant,
+    /// The read and write timeout `run` last gave the stream.
+    stream_timeout: Option<Duration>,
 }
 
 /// An event with the framer's borrow released, so that the handler's context can
@@ -207,6 +209,7 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             pending: None,
             idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
             last_progress: Instant::now(),
+            stream_timeout: None,
         }
     }
 
@@ -265,13 +268,23 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     /// would block counts as the stream's timeout: use
     /// [`handle_ready`](Self::handle_ready) there.
     pub fn run(&mut self) -> io::Result<()> {
+        // The caller may have set the stream's timeouts since the last call.
+        self.stream_timeout = None;
         loop {
             if let Some(deadline) = self.idle_deadline() {
-                let left = deadline.saturating_duration_since(Instant::now());
                 // A zero timeout means none to the stream: at least a moment.
-                let left = Some(left.max(Duration::from_millis(1)));
-                self.stream.set_read_timeout(left)?;
-                self.stream.set_write_timeout(left)?;
+                let moment = Duration::from_millis(1);
+                let left = deadline
+                    .saturating_duration_since(Instant::now())
+                    .max(moment);
+                // Set again only when the timeout set last would overrun the deadline
+                // by more than that moment: progress moves the deadline on, and two
+                // more system calls per request would cost as much as the request.
+                if self.stream_timeout.is_none_or(|set| set > left + moment) {
+                    self.stream.set_read_timeout(Some(left))?;
+                    self.stream.set_write_timeout(Some(left))?;
+                    self.stream_timeout = Some(left);
+                }
             }
             match self.pump()? {
                 Status::Closed => return Ok(()),

@@ -504,3 +504,99 @@ fn run_ends_on_a_peer_that_never_reads() {
     assert!(took < Duration::from_secs(10), "{took:?}");
     drop(client);
 }
+
+/// `run()` gives a blocking stream its timeouts again only when the ones it set
+/// would overrun the idle deadline: requests that keep coming cost no extra system
+/// calls each.
+#[test]
+fn run_sets_the_streams_timeouts_only_when_they_must_change() {
+    struct Counted {
+        requests: usize,
+        timeouts_set: usize,
+    }
+    impl Read for Counted {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.requests == 0 {
+                return Ok(0);
+            }
+            self.requests -= 1;
+            buf[..4].copy_from_slice(b"GET\n");
+            Ok(4)
+        }
+    }
+    impl Write for Counted {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Transport for Counted {
+        fn shutdown_write(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn set_read_timeout(&mut self, _timeout: Option<Duration>) -> io::Result<()> {
+            self.timeouts_set += 1;
+            Ok(())
+        }
+    }
+    let stream = Counted {
+        requests: 1000,
+        timeouts_set: 0,
+    };
+    let mut channel = Channel::new(stream, Gets::default(), Terminator::literal(b"\n"));
+    channel.set_reads_per_call(1);
+    channel.run().unwrap();
+    assert_eq!(channel.handler().answered, 1000);
+    let set = channel.stream().timeouts_set;
+    assert!((1..100).contains(&set), "set {set} times for 1000 requests");
+}
+
+/// A read that gave up early (a stream whose own timeout is shorter) leaves less of
+/// the idle timeout: `run()` gives the stream what is left, not the whole again.
+#[test]
+fn run_shortens_the_streams_timeout_as_the_deadline_nears() {
+    struct Early {
+        reads: usize,
+        timeouts: Vec<Duration>,
+    }
+    impl Read for Early {
+        fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            if self.reads == 1 {
+                thread::sleep(Duration::from_millis(150));
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            Ok(0)
+        }
+    }
+    impl Write for Early {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Transport for Early {
+        fn shutdown_write(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+            self.timeouts.extend(timeout);
+            Ok(())
+        }
+    }
+    let stream = Early {
+        reads: 0,
+        timeouts: Vec::new(),
+    };
+    let mut channel = Channel::new(stream, Gets::default(), Terminator::literal(b"\n"));
+    channel.set_idle_timeout(Some(Duration::from_millis(400)));
+    channel.run().unwrap();
+    let timeouts = &channel.stream().timeouts;
+    assert_eq!(timeouts.len(), 2, "{timeouts:?}");
+    assert!(timeouts[0] > Duration::from_millis(390), "{timeouts:?}");
+    assert!(timeouts[1] <= Duration::from_millis(250), "{timeouts:?}");
+}
