@@ -126,6 +126,8 @@ pub async fn echo(stream: TcpStream) -> io::Result<()> {
             // The peer closed, perhaps inside a request: what it sent before is
             // answered all the same.
             Frame::End(_) => break,
+            // Only length-prefixed frames are malformed; this protocol sets none.
+            Frame::Malformed(_) => break,
         }
         // A peer that pipelines requests without reading the replies waits here.
         drain_if_paused(&mut writer, &mut outbox).await?;

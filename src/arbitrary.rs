@@ -3,6 +3,8 @@
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 
+use crate::delimiters::{Delimiters, MAX_DELIMITERS};
+use crate::length_prefix::{ByteOrder, Decoded, LengthPrefix, MAX_TRAILER_LEN};
 use crate::terminator::{Delimiter, Terminator};
 
 impl<'a, const N: usize> Arbitrary<'a> for Delimiter<N> {
@@ -14,12 +16,67 @@ impl<'a, const N: usize> Arbitrary<'a> for Delimiter<N> {
     }
 }
 
-impl<'a, const N: usize> Arbitrary<'a> for Terminator<N> {
-    /// A byte string, a count or none, each about a third of the time.
+impl<'a, const N: usize> Arbitrary<'a> for Delimiters<N> {
+    /// 1 to [`MAX_DELIMITERS`] strings of 1 or more arbitrary bytes, `N` in all.
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(match u.int_in_range(0..=2u8)? {
+        let count = u.int_in_range(1..=MAX_DELIMITERS.min(N.max(1)))?;
+        let mut lens = [0; MAX_DELIMITERS];
+        let mut room = N;
+        for len in &mut lens[..count] {
+            *len = u.int_in_range(1..=room.saturating_sub(count - 1).max(1))?;
+            room = room.saturating_sub(*len);
+        }
+        let mut strings: [&[u8]; MAX_DELIMITERS] = [&[]; MAX_DELIMITERS];
+        for (string, &len) in strings.iter_mut().zip(&lens[..count]) {
+            *string = u.bytes(len)?;
+        }
+        Delimiters::new(&strings[..count]).map_err(|_| arbitrary::Error::IncorrectFormat)
+    }
+}
+
+/// A custom length decoder for fuzzing: four hexadecimal digits, as ADB writes.
+fn four_hex_digits(header: &[u8]) -> core::result::Result<Decoded, &'static str> {
+    let Some(digits) = header.get(..4) else {
+        return Ok(Decoded::Incomplete);
+    };
+    let text = core::str::from_utf8(digits).map_err(|_| "not hexadecimal")?;
+    let body_len = u64::from_str_radix(text, 16).map_err(|_| "not hexadecimal")?;
+    Ok(Decoded::Header { len: 4, body_len })
+}
+
+impl<'a> Arbitrary<'a> for LengthPrefix {
+    /// Any length field, varint, netstring, or a custom decoder of four hex digits,
+    /// with an arbitrary offset, adjustment, strip and trailer.
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        let mut prefix = match u.int_in_range(0..=3u8)? {
+            0 => LengthPrefix::fixed(u.int_in_range(1..=8)?, ByteOrder::arbitrary(u)?),
+            1 => LengthPrefix::varint(),
+            2 => LengthPrefix::netstring(),
+            _ => LengthPrefix::custom(four_hex_digits),
+        };
+        prefix = prefix
+            .offset(u.int_in_range(0..=3)?)
+            .adjust(u.int_in_range(-4..=4)?);
+        if u.arbitrary()? {
+            prefix = prefix.strip(u.int_in_range(0..=12)?);
+        }
+        if u.arbitrary()? {
+            let len = u.int_in_range(0..=MAX_TRAILER_LEN)?;
+            prefix = prefix.trailer(u.bytes(len)?);
+        }
+        Ok(prefix)
+    }
+}
+
+impl<'a, const N: usize> Arbitrary<'a> for Terminator<N> {
+    /// A byte string, several, a count, a length prefix or none, each about a fifth
+    /// of the time.
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        Ok(match u.int_in_range(0..=4u8)? {
             0 => Terminator::Bytes(Delimiter::arbitrary(u)?),
-            1 => Terminator::Count(u.arbitrary()?),
+            1 => Terminator::AnyOf(Delimiters::arbitrary(u)?),
+            2 => Terminator::Count(u.arbitrary()?),
+            3 => Terminator::LengthPrefixed(LengthPrefix::arbitrary(u)?),
             _ => Terminator::None,
         })
     }
@@ -40,15 +97,20 @@ mod tests {
             })
             .collect();
         let mut u = Unstructured::new(&data);
-        let mut kinds = [0; 3];
+        let mut kinds = [0; 5];
         while let Ok(term) = Terminator::<4>::arbitrary(&mut u) {
             match term {
                 Terminator::Bytes(d) => {
                     assert!((1..=4).contains(&d.len()));
                     kinds[0] += 1;
                 }
-                Terminator::Count(_) => kinds[1] += 1,
-                Terminator::None => kinds[2] += 1,
+                Terminator::AnyOf(d) => {
+                    assert!(d.iter().map(<[u8]>::len).sum::<usize>() <= 4);
+                    kinds[1] += 1;
+                }
+                Terminator::Count(_) => kinds[2] += 1,
+                Terminator::LengthPrefixed(_) => kinds[3] += 1,
+                Terminator::None => kinds[4] += 1,
             }
         }
         assert!(kinds.iter().all(|&k| k > 0), "{kinds:?}");

@@ -189,6 +189,7 @@ enum Dispatch {
     TooLong(crate::FrameTooLong),
     Discarded(u64, crate::FrameKind),
     End(Result<(), crate::Truncated>),
+    Malformed(crate::Malformed),
 }
 
 impl<S: Transport, H: Handler> Channel<S, H> {
@@ -529,31 +530,28 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 self.pending = Some(end - input.len()..end);
                 return;
             }
-            let held_before = self.framer.held_back().len();
             let offset = end - input.len();
+            let read = self.read_buffer.as_ptr_range();
             let Some(event) = self.framer.next_event(&mut input) else {
                 break;
             };
-            // The framer lends held-back bytes from its own storage, and they always
-            // come before input bytes; input data starts where the input did.
+            // The framer lends held-back bytes and headers from its own storage.
             let dispatch = match event {
-                Event::Data(bytes) if held_before > 0 => {
+                Event::Data(bytes) if !read.contains(&bytes.as_ptr()) => {
                     let mut held = [0; DEFAULT_MAX_TERMINATOR_LEN];
                     held[..bytes.len()].copy_from_slice(bytes);
                     Dispatch::Held(held, bytes.len())
                 }
                 Event::Data(bytes) => {
-                    let range = offset..offset + bytes.len();
-                    debug_assert!(core::ptr::eq(
-                        self.read_buffer[range.clone()].as_ptr(),
-                        bytes.as_ptr()
-                    ));
-                    Dispatch::Input(range)
+                    let start = bytes.as_ptr() as usize - read.start as usize;
+                    debug_assert!(start >= offset, "data from before the input");
+                    Dispatch::Input(start..start + bytes.len())
                 }
                 Event::Terminator => Dispatch::Terminator,
                 Event::TooLong(too_long) => Dispatch::TooLong(too_long),
                 Event::Discarded { frame_len, kind } => Dispatch::Discarded(frame_len, kind),
                 Event::End(end) => Dispatch::End(end),
+                Event::Malformed(malformed) => Dispatch::Malformed(malformed),
             };
             let mut ctx = Context {
                 framer: &mut self.framer,
@@ -571,6 +569,7 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 Dispatch::Discarded(frame_len, kind) => {
                     handler.frame_discarded(frame_len, kind, &mut ctx)
                 }
+                Dispatch::Malformed(malformed) => handler.frame_malformed(malformed, &mut ctx),
                 Dispatch::End(end) => {
                     handler.handle_eof(end, &mut ctx);
                     // Nothing more comes from the peer: write what is queued, close.

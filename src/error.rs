@@ -3,6 +3,7 @@
 use core::fmt;
 
 use crate::frame_kind::FrameKind;
+use crate::length_prefix::EncodeError;
 
 /// A byte-string terminator that cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -13,10 +14,17 @@ pub enum TerminatorError {
     Empty,
     /// The string is longer than the framer's capacity (its const parameter `N`).
     TooLong {
-        /// Length of the rejected terminator.
+        /// Length of the rejected terminator (of several: together).
         len: usize,
         /// The most the framer can hold.
         capacity: usize,
+    },
+    /// More byte strings than [`MAX_DELIMITERS`](crate::MAX_DELIMITERS).
+    TooMany {
+        /// How many were given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
     },
 }
 
@@ -28,6 +36,9 @@ impl fmt::Display for TerminatorError {
                 f,
                 "terminator of {len} bytes is longer than the framer's capacity of {capacity} bytes"
             ),
+            TerminatorError::TooMany { count, max } => {
+                write!(f, "{count} terminators given; at most {max} are allowed")
+            }
         }
     }
 }
@@ -89,6 +100,7 @@ impl fmt::Display for FrameTooLong {
         let what = match self.kind {
             FrameKind::Delimited => "delimited frame",
             FrameKind::Counted => "counted frame",
+            FrameKind::LengthPrefixed => "length-prefixed frame",
             FrameKind::Unterminated => "unterminated frame",
         };
         write!(
@@ -149,6 +161,49 @@ impl<T> fmt::Display for PushError<T> {
 }
 
 impl<T> core::error::Error for PushError<T> {}
+
+/// A length-prefixed frame the [`Outbox`](crate::Outbox) refused, with its body
+/// given back; nothing of it was queued.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PushFrameError<T> {
+    /// As [`push`](crate::Outbox::push) refuses: full (no room for the header, the
+    /// body and the trailer together) or closing.
+    Push(PushError<T>),
+    /// The header cannot say the body's length.
+    Length(EncodeError, T),
+}
+
+impl<T> PushFrameError<T> {
+    /// The refused body.
+    pub fn into_inner(self) -> T {
+        match self {
+            PushFrameError::Push(error) => error.into_inner(),
+            PushFrameError::Length(_, body) => body,
+        }
+    }
+}
+
+impl<T> fmt::Debug for PushFrameError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushFrameError::Push(error) => f.debug_tuple("Push").field(error).finish(),
+            PushFrameError::Length(error, _) => {
+                f.debug_tuple("Length").field(error).field(&"..").finish()
+            }
+        }
+    }
+}
+
+impl<T> fmt::Display for PushFrameError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushFrameError::Push(error) => error.fmt(f),
+            PushFrameError::Length(error, _) => write!(f, "frame not queued: {error}"),
+        }
+    }
+}
+
+impl<T> core::error::Error for PushFrameError<T> {}
 
 /// [`Outbox::advance`](crate::Outbox::advance) was told more bytes were written than
 /// were handed out.

@@ -2,6 +2,7 @@
 
 use crate::error::{FrameTooLong, Truncated};
 use crate::frame_kind::FrameKind;
+use crate::length_prefix::Malformed;
 
 /// What a whole-frame reader found next: a frame's events, gathered.
 ///
@@ -32,6 +33,10 @@ pub enum Frame<B> {
     /// before it. `Err` if it stopped inside a frame, whose data is dropped;
     /// [`Truncated`] says how much there was.
     End(Result<(), Truncated>),
+    /// As [`Event::Malformed`](crate::Event::Malformed): a length-prefixed frame's
+    /// header or trailer cannot be read. The terminator is now
+    /// [`Terminator::None`](crate::Terminator::None); set another or close.
+    Malformed(Malformed),
 }
 
 impl<B> Frame<B> {
@@ -42,6 +47,7 @@ impl<B> Frame<B> {
             Frame::TooLong(too_long) => Frame::TooLong(too_long),
             Frame::Discarded { frame_len, kind } => Frame::Discarded { frame_len, kind },
             Frame::End(end) => Frame::End(end),
+            Frame::Malformed(malformed) => Frame::Malformed(malformed),
         }
     }
 }

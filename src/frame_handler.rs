@@ -7,6 +7,7 @@ use crate::channel::{DEFAULT_MAX_COUNT, DEFAULT_READ_BUFFER_LEN};
 use crate::error::{FrameTooLong, Truncated};
 use crate::frame_kind::FrameKind;
 use crate::handler::{Context, Handler};
+use crate::length_prefix::Malformed;
 
 /// A protocol that takes whole frames instead of pieces: run it in a channel as
 /// [`Frames::new(handler)`](Frames::new).
@@ -33,6 +34,12 @@ pub trait FrameHandler {
     /// does nothing.
     fn frame_discarded(&mut self, frame_len: u64, kind: FrameKind, ctx: &mut Context<'_>) {
         let _ = (frame_len, kind, ctx);
+    }
+
+    /// As [`Handler::frame_malformed`]. The default closes the connection.
+    fn frame_malformed(&mut self, malformed: Malformed, ctx: &mut Context<'_>) {
+        let _ = malformed;
+        ctx.close_when_done();
     }
 
     /// As [`Handler::handle_connect`].
@@ -113,6 +120,11 @@ impl<H: FrameHandler> Handler for Frames<H> {
 
     fn frame_discarded(&mut self, frame_len: u64, kind: FrameKind, ctx: &mut Context<'_>) {
         self.handler.frame_discarded(frame_len, kind, ctx);
+    }
+
+    fn frame_malformed(&mut self, malformed: Malformed, ctx: &mut Context<'_>) {
+        self.frame.clear();
+        self.handler.frame_malformed(malformed, ctx);
     }
 
     fn handle_connect(&mut self, ctx: &mut Context<'_>) {

@@ -1,5 +1,5 @@
-//! What kind of frame a terminator ends: a line, a counted block, or the rest of
-//! the stream.
+//! What kind of frame a terminator ends: a line, a counted block, a length-prefixed
+//! frame, or the rest of the stream.
 
 /// What ends a frame, without the terminator's bytes: carried by
 /// [`Event::TooLong`](crate::Event::TooLong) and
@@ -13,6 +13,9 @@ pub enum FrameKind {
     Delimited,
     /// A number of bytes ([`Terminator::Count`](crate::Terminator::Count)).
     Counted,
+    /// Of the length its header declares
+    /// ([`Terminator::LengthPrefixed`](crate::Terminator::LengthPrefixed)).
+    LengthPrefixed,
     /// Not ended at all ([`Terminator::None`](crate::Terminator::None)): the rest of the stream.
     Unterminated,
 }

@@ -37,8 +37,10 @@
 //! owes a refused count's report, or is skipping a frame, and [`Gate`], which says
 //! whether it owes a frame end and whether the fast paths may run.
 
+use crate::delimiters::{find_any, FoundAny};
 use crate::error::{FrameTooLong, Truncated};
 use crate::frame_kind::FrameKind;
+use crate::length_prefix::{Decoded, LengthPrefix, Malformed, MalformedReason};
 use crate::search::{self, Found, Memo};
 use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
@@ -84,6 +86,23 @@ pub enum Event<'a> {
     /// has been reported. `Err` if it ended inside a frame. The last event of a
     /// stream; afterwards the framer starts a new one.
     End(Result<(), Truncated>),
+    /// A [length-prefixed](Terminator::LengthPrefixed) frame's header or trailer
+    /// cannot be read, so the stream cannot be framed further with it: the
+    /// terminator becomes [`Terminator::None`], and the bytes from the bad header (or
+    /// trailer byte) on come as data of that unterminated frame, unless you set
+    /// another terminator here. Usually the answer is an error reply and a close.
+    Malformed(Malformed),
+}
+
+/// Where the framer is in a length-prefixed frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LengthState {
+    /// Reading the header.
+    Header,
+    /// Reading the body: this many bytes to go.
+    Body(u64),
+    /// Checking the trailer: this many of its bytes matched.
+    Trailer(u8),
 }
 
 /// Where the framer is in the current frame.
@@ -212,6 +231,12 @@ pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     /// The largest count a whole-frame reader will buffer; `u64::MAX` for none.
     max_count: u64,
     position: u64,
+    /// Which of several delimiters ended the last frame they ended.
+    matched: u8,
+    /// Where a length-prefixed frame is; `Header` under other terminators.
+    length_state: LengthState,
+    /// The last length-prefixed frame's header is `held[..header_len]`.
+    header_len: usize,
 }
 
 impl Framer {
@@ -242,6 +267,9 @@ impl<const N: usize> Framer<N> {
             max_frame_len: u64::MAX,
             max_count: u64::MAX,
             position: 0,
+            matched: 0,
+            length_state: LengthState::Header,
+            header_len: 0,
         }
     }
 
@@ -400,11 +428,14 @@ impl<const N: usize> Framer<N> {
                 };
                 return (Some(Event::TooLong(too_long)), input);
             }
+            if let Terminator::LengthPrefixed(prefix) = self.terminator {
+                return self.length_prefixed_step(prefix, input);
+            }
             let available = held_len + input.len();
             // How many data bytes come before the frame's end, and, if the end is in
             // sight, how many bytes it takes (0 for a count).
             let (data_len, end_len) = match &self.terminator {
-                Terminator::None => (available, None),
+                Terminator::None | Terminator::LengthPrefixed(_) => (available, None),
                 Terminator::Count(remaining) => match usize::try_from(*remaining) {
                     Ok(remaining) if remaining <= available => (remaining, Some(0)),
                     _ => (available, None),
@@ -416,6 +447,17 @@ impl<const N: usize> Framer<N> {
                         // At the end of the stream nothing can complete a terminator.
                         Found::PrefixFrom(_) if self.ending => (available, None),
                         Found::PrefixFrom(from) => (from, None),
+                    }
+                }
+                Terminator::AnyOf(delimiters) => {
+                    let held = &self.held[self.held_start..];
+                    match find_any(held, input, delimiters) {
+                        FoundAny::At { at, len, index } => {
+                            self.matched = index;
+                            (at, Some(len))
+                        }
+                        FoundAny::PrefixFrom(_) if self.ending => (available, None),
+                        FoundAny::PrefixFrom(from) => (from, None),
                     }
                 }
             };
@@ -446,7 +488,7 @@ impl<const N: usize> Framer<N> {
             let kind = self.terminator.kind();
             let limit = match kind {
                 FrameKind::Counted => u64::MAX,
-                FrameKind::Delimited | FrameKind::Unterminated => self.max_frame_len,
+                _ => self.max_frame_len,
             };
             let allowed = limit.saturating_sub(self.frame_len);
             if allowed == 0 {
@@ -488,6 +530,187 @@ impl<const N: usize> Framer<N> {
             };
             return (Some(Event::Data(data)), input);
         }
+    }
+
+    /// The general step under a length-prefixed terminator: the header, then the
+    /// body as a count, then the trailer. Held-back bytes come first, as always:
+    /// they are the header's, or (left by an earlier terminator) past it.
+    #[inline(never)]
+    fn length_prefixed_step<'a, 'i: 'a>(
+        &'a mut self,
+        prefix: LengthPrefix,
+        mut input: &'i [u8],
+    ) -> (Option<Event<'a>>, &'i [u8]) {
+        loop {
+            match self.length_state {
+                LengthState::Header => {
+                    let held_len = self.held.len() - self.held_start;
+                    if held_len + input.len() == 0 {
+                        let event = self.ending.then(|| Event::End(self.end_stream()));
+                        return (event, input);
+                    }
+                    let header_start = self.position - held_len as u64;
+                    self.compact_held();
+                    let decoded = if held_len == 0 {
+                        prefix.decode(&input[..input.len().min(N)])
+                    } else {
+                        // The decoder needs the header in one slice: lend it the
+                        // held bytes with as much input as fits behind them.
+                        let take = (N - held_len).min(input.len());
+                        self.held
+                            .extend_from_slice(&input[..take])
+                            .expect("held bytes and what fits behind them are at most N");
+                        let decoded = prefix.decode(&self.held);
+                        self.held.truncate(held_len);
+                        decoded
+                    };
+                    match decoded {
+                        Err(reason) => return (Some(self.malformed(header_start, reason)), input),
+                        Ok(Decoded::Incomplete) if held_len + input.len() >= N => {
+                            let reason = MalformedReason::HeaderTooLong { capacity: N };
+                            return (Some(self.malformed(header_start, reason)), input);
+                        }
+                        Ok(Decoded::Incomplete) if self.ending => {
+                            // A header cut off by the end of the stream is data of
+                            // the truncated frame: nothing is dropped in silence.
+                            let len = if held_len > 0 { held_len } else { input.len() };
+                            let from_input = if held_len > 0 {
+                                &[][..]
+                            } else {
+                                let (data, rest) = input.split_at(len);
+                                input = rest;
+                                data
+                            };
+                            self.account_data(len, held_len > 0);
+                            let data = if held_len > 0 {
+                                &self.held[..len]
+                            } else {
+                                from_input
+                            };
+                            return (Some(Event::Data(data)), input);
+                        }
+                        Ok(Decoded::Incomplete) => {
+                            self.hold_back(&mut input);
+                            return (None, input);
+                        }
+                        Ok(Decoded::Header { len, body_len }) => {
+                            // Held bytes past the header (left by an earlier
+                            // terminator) stay held: they start the body.
+                            let from_input = len.saturating_sub(held_len);
+                            self.held
+                                .extend_from_slice(&input[..from_input])
+                                .expect("the decoder saw at most N bytes");
+                            input = &input[from_input..];
+                            self.position += from_input as u64;
+                            self.held_start = len;
+                            self.header_len = len;
+                            self.refresh_general_only();
+                            self.length_state = LengthState::Body(body_len);
+                            let kept = prefix.kept_len(len);
+                            let frame_len = (kept as u64)
+                                .saturating_add(body_len)
+                                .saturating_add(self.frame_len);
+                            self.frame_len += kept as u64;
+                            if frame_len > self.max_frame_len {
+                                self.phase = Phase::Skipping(FrameKind::LengthPrefixed);
+                                self.refresh_general_only();
+                                let too_long = FrameTooLong {
+                                    max_frame_len: self.max_frame_len,
+                                    position: header_start,
+                                    kind: FrameKind::LengthPrefixed,
+                                };
+                                return (Some(Event::TooLong(too_long)), input);
+                            }
+                            if kept > 0 {
+                                if body_len == 0 && prefix.trailer_bytes().is_empty() {
+                                    self.length_state = LengthState::Header;
+                                    self.gate = Gate::FrameEnd;
+                                }
+                                return (Some(Event::Data(&self.held[len - kept..len])), input);
+                            }
+                        }
+                    }
+                }
+                LengthState::Body(0) => {
+                    if prefix.trailer_bytes().is_empty() {
+                        self.length_state = LengthState::Header;
+                        return (Some(self.end_frame()), input);
+                    }
+                    self.length_state = LengthState::Trailer(0);
+                }
+                LengthState::Body(remaining) => {
+                    let held_len = self.held.len() - self.held_start;
+                    let source_len = if held_len > 0 { held_len } else { input.len() };
+                    if source_len == 0 {
+                        let event = self.ending.then(|| Event::End(self.end_stream()));
+                        return (event, input);
+                    }
+                    let len = usize::try_from(remaining).map_or(source_len, |r| r.min(source_len));
+                    let held_start = self.held_start;
+                    let from_input = if held_len > 0 {
+                        &[][..]
+                    } else {
+                        let (data, rest) = input.split_at(len);
+                        input = rest;
+                        data
+                    };
+                    self.account_data(len, held_len > 0);
+                    self.length_state = LengthState::Body(remaining - len as u64);
+                    if self.is_skipping() {
+                        continue;
+                    }
+                    if remaining == len as u64 && prefix.trailer_bytes().is_empty() {
+                        self.length_state = LengthState::Header;
+                        self.gate = Gate::FrameEnd;
+                    }
+                    let data = if held_len > 0 {
+                        &self.held[held_start..held_start + len]
+                    } else {
+                        from_input
+                    };
+                    return (Some(Event::Data(data)), input);
+                }
+                LengthState::Trailer(matched) => {
+                    let trailer = prefix.trailer_bytes();
+                    let Some(&expected) = trailer.get(usize::from(matched)) else {
+                        self.length_state = LengthState::Header;
+                        return (Some(self.end_frame()), input);
+                    };
+                    let held_len = self.held.len() - self.held_start;
+                    let next = self.held.get(self.held_start).or(input.first());
+                    let Some(&found) = next else {
+                        let event = self.ending.then(|| Event::End(self.end_stream()));
+                        return (event, input);
+                    };
+                    if found != expected {
+                        let reason = MalformedReason::BadTrailer { expected, found };
+                        let position = self.position - held_len as u64;
+                        return (Some(self.malformed(position, reason)), input);
+                    }
+                    self.consume_end(&mut input, 1);
+                    self.length_state = LengthState::Trailer(matched + 1);
+                }
+            }
+        }
+    }
+
+    /// Gives up on a length-prefixed stream: the rest is unterminated data.
+    fn malformed<'a>(&mut self, position: u64, reason: MalformedReason) -> Event<'a> {
+        self.terminator = Terminator::None;
+        self.length_state = LengthState::Header;
+        self.phase = Phase::Framing;
+        self.refresh_general_only();
+        Event::Malformed(Malformed { position, reason })
+    }
+
+    /// Moves the unreported held bytes to the start of the storage.
+    fn compact_held(&mut self) {
+        let start = self.held_start;
+        let kept = self.held.len() - start;
+        self.held.copy_within(start.., 0);
+        self.held.truncate(kept);
+        self.held_start = 0;
+        self.header_len = 0;
     }
 
     /// Counts `len` data bytes of the current frame, just taken from the held-back
@@ -543,19 +766,29 @@ impl<const N: usize> Framer<N> {
     /// The end of the stream, with every byte reported: whether a frame was cut off,
     /// and a fresh start for the next stream.
     fn end_stream(&mut self) -> Result<(), Truncated> {
+        // Bytes still expected, where the frame's length is known.
+        let missing = match (self.terminator, self.length_state) {
+            (Terminator::Count(remaining), _) => Some(remaining),
+            (Terminator::LengthPrefixed(prefix), LengthState::Body(remaining)) => {
+                Some(remaining.saturating_add(prefix.trailer_bytes().len() as u64))
+            }
+            (Terminator::LengthPrefixed(prefix), LengthState::Trailer(matched)) => {
+                Some((prefix.trailer_bytes().len() - usize::from(matched)) as u64)
+            }
+            _ => None,
+        };
         let truncated = match self.terminator {
             Terminator::None => false,
             // `Count(0)` fires before the end: a count still here has bytes to go.
             Terminator::Count(_) => true,
-            Terminator::Bytes(_) => self.frame_len > 0,
+            Terminator::Bytes(_) | Terminator::AnyOf(_) | Terminator::LengthPrefixed(_) => {
+                self.frame_len > 0 || missing.is_some()
+            }
         };
         let end = if truncated {
             Err(Truncated {
                 frame_len: self.frame_len,
-                missing: match self.terminator {
-                    Terminator::Count(remaining) => Some(remaining),
-                    _ => None,
-                },
+                missing,
                 position: self.position,
             })
         } else {
@@ -568,11 +801,7 @@ impl<const N: usize> Framer<N> {
     /// Keeps the unreported held bytes and all of `input`, which together are a proper
     /// prefix of the terminator, so fewer than `N` bytes.
     fn hold_back(&mut self, input: &mut &[u8]) {
-        let start = self.held_start;
-        let kept = self.held.len() - start;
-        self.held.copy_within(start.., 0);
-        self.held.truncate(kept);
-        self.held_start = 0;
+        self.compact_held();
         self.held
             .extend_from_slice(input)
             .expect("a partial terminator is shorter than the terminator, which fits in N");
@@ -598,6 +827,7 @@ impl<const N: usize> Framer<N> {
     /// read from the peer against your protocol's maximum before you set it.
     pub fn set_terminator(&mut self, terminator: Terminator<N>) {
         self.terminator = terminator;
+        self.length_state = LengthState::Header;
         self.memo.renew();
         // Only whole-frame readers set a count limit; a plain framer skips the check.
         if self.max_count != u64::MAX {
@@ -663,6 +893,37 @@ impl<const N: usize> Framer<N> {
         self.gate == Gate::FrameEnd
     }
 
+    /// The header of the last [length-prefixed](Terminator::LengthPrefixed) frame,
+    /// offset and length field included, reported as data or not: from the frame's
+    /// first event after its header until the next frame's header starts to arrive.
+    /// Empty otherwise.
+    pub fn header(&self) -> &[u8] {
+        &self.held[..self.header_len]
+    }
+
+    /// Which of the [several delimiters](Terminator::AnyOf) ended the last frame
+    /// that they ended (its index in the order given); read it at the frame's
+    /// [`Event::Terminator`]. `0` before any did.
+    pub fn matched_delimiter(&self) -> usize {
+        usize::from(self.matched)
+    }
+
+    /// Where `data`, an [`Event::Data`] lent from the framer's own storage, was in
+    /// the stream: how many bytes before the framer's position it starts. `None` if
+    /// it is not from the storage. The lent bytes are always the last consumed.
+    /// The data is given by its address, so that the event's borrow can end first.
+    #[cfg(any(
+        test,
+        feature = "tokio",
+        feature = "embedded-io",
+        feature = "embedded-io-async"
+    ))]
+    pub(crate) fn lent_from_position(&self, data_address: usize) -> Option<usize> {
+        let base = self.held.as_ptr() as usize;
+        let at = data_address.checked_sub(base)?;
+        (at < self.held.len()).then(|| self.held.len() - at)
+    }
+
     /// Whether the current frame went past the limit and its rest is being skipped,
     /// up to the [`Event::Discarded`] that ends it.
     pub fn is_skipping(&self) -> bool {
@@ -710,6 +971,8 @@ impl<const N: usize> Framer<N> {
         self.ending = false;
         self.held.clear();
         self.held_start = 0;
+        self.header_len = 0;
+        self.length_state = LengthState::Header;
         self.frame_len = 0;
         // Not `FrameEnd`, which the refresh would keep.
         self.gate = Gate::General;

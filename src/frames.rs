@@ -173,14 +173,17 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
         }
         loop {
             let start: &'i [u8] = input;
-            let from_input = self.framer.held_back().is_empty();
-            let data_len = match self.framer.next_event(input)? {
-                // Held-back bytes come out before input, from the framer's storage.
-                Event::Data(data) if !from_input => {
+            let data = match self.framer.next_event(input)? {
+                // Held-back bytes and a header come from the framer's storage.
+                Event::Data(data) if !start.as_ptr_range().contains(&data.as_ptr()) => {
                     self.buffer.extend(data);
                     continue;
                 }
-                Event::Data(data) => data.len(),
+                // Input data starts where the input did, or after a header.
+                Event::Data(data) => {
+                    let skipped = data.as_ptr() as usize - start.as_ptr() as usize;
+                    &start[skipped..skipped + data.len()]
+                }
                 Event::Terminator => {
                     self.handed_out = true;
                     return Some(Frame::Whole(self.buffer.as_slice()));
@@ -196,9 +199,11 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
                     self.buffer.clear();
                     return Some(Frame::End(end));
                 }
+                Event::Malformed(malformed) => {
+                    self.buffer.clear();
+                    return Some(Frame::Malformed(malformed));
+                }
             };
-            // Input data starts where the input did.
-            let data = &start[..data_len];
             if self.buffer.as_slice().is_empty() && self.framer.frame_end_pending() {
                 // The whole frame is in this slice: lend it, no copy.
                 let _terminator = self.framer.next_event(input);

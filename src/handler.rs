@@ -7,6 +7,7 @@ use crate::channel::State;
 use crate::error::{FrameTooLong, PushError, Truncated};
 use crate::frame_kind::FrameKind;
 use crate::framer::Framer;
+use crate::length_prefix::Malformed;
 use crate::outbox::Outgoing;
 use crate::outbox::VecOutbox;
 use crate::producer::Producer;
@@ -47,6 +48,16 @@ pub trait Handler {
     /// [`found_terminator`](Self::found_terminator). The default does nothing.
     fn frame_discarded(&mut self, frame_len: u64, kind: FrameKind, ctx: &mut Context<'_>) {
         let _ = (frame_len, kind, ctx);
+    }
+
+    /// A [length-prefixed](crate::Terminator::LengthPrefixed) frame's header or
+    /// trailer cannot be read: the stream cannot be framed further with that
+    /// terminator, which is now [`Terminator::None`](crate::Terminator::None). The
+    /// default closes the connection (after sending what is queued); override it to
+    /// reply with an error first, or to set another terminator.
+    fn frame_malformed(&mut self, malformed: Malformed, ctx: &mut Context<'_>) {
+        let _ = malformed;
+        ctx.close_when_done();
     }
 
     /// The connection is established: push a greeting or a request, set the first

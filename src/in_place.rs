@@ -10,13 +10,19 @@
 use crate::error::{FrameTooLong, Truncated};
 use crate::frame_kind::FrameKind;
 use crate::framer::{Event, Framer};
+use crate::length_prefix::Malformed;
 
 /// What [`InPlace::scan`] found. `consumed` bytes at the buffer's start are done
 /// with: the caller drops them before the next scan.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Found {
-    /// A whole frame: its data is the buffer's first `len` bytes.
-    Whole { len: usize, consumed: usize },
+    /// A whole frame: its data is `len` bytes of the buffer from `start` (after a
+    /// length-prefixed frame's header, else 0).
+    Whole {
+        start: usize,
+        len: usize,
+        consumed: usize,
+    },
     /// As [`Event::TooLong`]: the frame's data so far is among the consumed bytes.
     TooLong {
         too_long: FrameTooLong,
@@ -30,6 +36,12 @@ pub(crate) enum Found {
     },
     /// As [`Event::End`]; everything fed is consumed.
     End(Result<(), Truncated>),
+    /// As [`Event::Malformed`]: the frame so far is consumed; what the framer
+    /// holds of the bad header stays, to come out as data.
+    Malformed {
+        malformed: Malformed,
+        consumed: usize,
+    },
 }
 
 /// A [`Framer`] and where it is in the caller's buffer.
@@ -38,7 +50,9 @@ pub(crate) struct InPlace<const N: usize> {
     pub(crate) framer: Framer<N>,
     /// Bytes at the buffer's start already fed to the framer.
     fed: usize,
-    /// Data bytes of the frame in progress: the buffer's first `data_len` bytes.
+    /// Where the frame's data starts in the buffer, once its first byte is seen.
+    data_start: Option<usize>,
+    /// Data bytes of the frame in progress, from `data_start`.
     data_len: usize,
 }
 
@@ -47,6 +61,7 @@ impl<const N: usize> InPlace<N> {
         InPlace {
             framer,
             fed: 0,
+            data_start: None,
             data_len: 0,
         }
     }
@@ -64,10 +79,21 @@ impl<const N: usize> InPlace<N> {
             self.fed += before - input.len();
             let found = match event? {
                 Event::Data(data) => {
-                    self.data_len += data.len();
+                    let (address, len) = (data.as_ptr() as usize, data.len());
+                    if self.data_start.is_none() {
+                        // Lent from the framer's storage, the bytes are in the
+                        // buffer too, just before what it has consumed.
+                        let start = match self.framer.lent_from_position(address) {
+                            Some(back) => self.fed - back,
+                            None => address - buf.as_ptr() as usize,
+                        };
+                        self.data_start = Some(start);
+                    }
+                    self.data_len += len;
                     continue;
                 }
                 Event::Terminator => Found::Whole {
+                    start: self.data_start.unwrap_or(0),
                     len: self.data_len,
                     consumed: self.fed,
                 },
@@ -81,8 +107,17 @@ impl<const N: usize> InPlace<N> {
                     consumed: self.fed,
                 },
                 Event::End(end) => Found::End(end),
+                Event::Malformed(malformed) => Found::Malformed {
+                    malformed,
+                    consumed: self.fed - self.framer.held_back().len(),
+                },
             };
-            self.fed = 0;
+            // What the framer holds of a malformed header stays fed and in the buffer.
+            self.fed = match found {
+                Found::Malformed { .. } => self.framer.held_back().len(),
+                _ => 0,
+            };
+            self.data_start = None;
             self.data_len = 0;
             return Some(found);
         }
@@ -121,8 +156,12 @@ mod tests {
             }
             while let Some(found) = scanner.scan(&buf) {
                 match found {
-                    Found::Whole { len, consumed } => {
-                        out.push(Ok(buf[..len].to_vec()));
+                    Found::Whole {
+                        start,
+                        len,
+                        consumed,
+                    } => {
+                        out.push(Ok(buf[start..start + len].to_vec()));
                         buf.drain(..consumed);
                     }
                     Found::TooLong { consumed, .. } => {
@@ -137,6 +176,7 @@ mod tests {
                         buf.drain(..consumed);
                     }
                     Found::End(_) => return out,
+                    Found::Malformed { .. } => unreachable!("no length prefix here"),
                 }
             }
             let skipped = scanner.take_skipped();

@@ -141,6 +141,7 @@ extern crate std;
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
 mod byte_search;
+mod delimiters;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod channel;
@@ -168,6 +169,8 @@ mod handler;
     feature = "embedded-io-async"
 ))]
 mod in_place;
+mod inline_bytes;
+mod length_prefix;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod io;
@@ -187,15 +190,21 @@ mod transport;
 
 #[cfg(feature = "std")]
 pub use channel::{Channel, Context, Handler, Transport};
-pub use error::{AdvanceError, FrameTooLong, PushError, TerminatorError, Truncated};
+pub use delimiters::{Delimiters, MAX_DELIMITERS};
+pub use error::{AdvanceError, FrameTooLong, PushError, PushFrameError, TerminatorError, Truncated};
 pub use frame::Frame;
 pub use frame_kind::FrameKind;
 pub use framer::{Event, Framer};
+pub use inline_bytes::{InlineBytes, INLINE_CAPACITY};
 pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
 #[cfg(feature = "alloc")]
 pub use outbox::VecOutbox;
 #[cfg(feature = "std")]
 pub use outbox::DEFAULT_MAX_WRITE_SLICES;
+pub use length_prefix::{
+    ByteOrder, DecodeLength, Decoded, EncodeError, LengthPrefix, Malformed, MalformedReason,
+    MAX_TRAILER_LEN,
+};
 pub use outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
 pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
 pub use reply::Reply;

@@ -3,7 +3,9 @@
 #[cfg(feature = "alloc")]
 use alloc::{boxed::Box, string::String, vec::Vec};
 
-use crate::error::{AdvanceError, PushError};
+use crate::error::{AdvanceError, PushError, PushFrameError};
+use crate::inline_bytes::InlineBytes;
+use crate::length_prefix::LengthPrefix;
 use crate::producer::{Produced, Producer};
 use crate::storage::sealed::Queue;
 use crate::storage::{Fixed, Storage};
@@ -40,6 +42,9 @@ pub enum Outgoing<'a> {
     #[cfg(feature = "bytes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
     Bytes(bytes::Bytes),
+    /// A few bytes stored inline, such as a length header: no allocation, no
+    /// borrow.
+    Inline(InlineBytes),
 }
 
 impl Outgoing<'_> {
@@ -53,7 +58,14 @@ impl Outgoing<'_> {
             Outgoing::Boxed(bytes) => bytes,
             #[cfg(feature = "bytes")]
             Outgoing::Bytes(bytes) => bytes,
+            Outgoing::Inline(bytes) => bytes,
         }
+    }
+}
+
+impl From<InlineBytes> for Outgoing<'_> {
+    fn from(bytes: InlineBytes) -> Self {
+        Outgoing::Inline(bytes)
     }
 }
 
@@ -299,6 +311,66 @@ impl<'a, S: Storage> Outbox<'a, S> {
             self.queued_bytes += len;
             self.update_backpressure();
         }
+        Ok(())
+    }
+
+    /// Queues a length-prefixed frame: the header `prefix` writes for the body's
+    /// length, the body (not copied), and the prefix's trailer, if any (a netstring's
+    /// `,`). What a [`Framer`](crate::Framer) with
+    /// [`Terminator::LengthPrefixed(prefix)`](crate::Terminator::LengthPrefixed) reads
+    /// back as one frame.
+    ///
+    /// ```
+    /// use asynchat::{ByteOrder, FixedOutbox, LengthPrefix, Next};
+    ///
+    /// let mut outbox = FixedOutbox::<4>::new();
+    /// outbox.push_length_prefixed(&LengthPrefix::fixed(2, ByteOrder::BigEndian), b"hi").unwrap();
+    /// outbox.push_length_prefixed(&LengthPrefix::netstring(), b"hi").unwrap();
+    /// let mut written = Vec::new();
+    /// while let Next::Write(chunk) = outbox.chunk() {
+    ///     written.extend_from_slice(chunk);
+    ///     let len = chunk.len();
+    ///     outbox.advance(len).unwrap();
+    /// }
+    /// assert_eq!(written, b"\x00\x02hi2:hi,");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`PushFrameError::Length`] if the header cannot say the body's length
+    /// ([`EncodeError`]); otherwise as [`push`](Self::push), when the queue has no
+    /// room for all of the frame's items. Nothing is queued then, and the body is
+    /// given back.
+    pub fn push_length_prefixed(
+        &mut self,
+        prefix: &LengthPrefix,
+        body: impl Into<Outgoing<'a>>,
+    ) -> Result<(), PushFrameError<Outgoing<'a>>> {
+        let body = body.into();
+        let header = match prefix.encode_header(body.as_bytes().len() as u64) {
+            Ok(header) => header,
+            Err(error) => return Err(PushFrameError::Length(error, body)),
+        };
+        let trailer = prefix.trailer_bytes();
+        let items = 2 + usize::from(!trailer.is_empty());
+        if let Err(error) = self.admit() {
+            return Err(PushFrameError::Push(error.with(body)));
+        }
+        if self.queue.room() < items {
+            return Err(PushFrameError::Push(PushError::Full(body)));
+        }
+        for item in [Some(Outgoing::Inline(header)), Some(body)]
+            .into_iter()
+            .chain([InlineBytes::new(trailer).map(Outgoing::Inline)])
+            .flatten()
+        {
+            let len = item.as_bytes().len();
+            if len > 0 {
+                self.enqueue(Item::Bytes(item));
+                self.queued_bytes += len;
+            }
+        }
+        self.update_backpressure();
         Ok(())
     }
 

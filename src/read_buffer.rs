@@ -132,9 +132,20 @@ impl<'b, const N: usize> ReadBuffer<'b, N> {
     pub(crate) fn frame(&mut self, found: Found) -> Frame<&[u8]> {
         let start = self.start;
         match found {
-            Found::Whole { len, consumed } => {
+            Found::Whole {
+                start: data_start,
+                len,
+                consumed,
+            } => {
                 self.start += consumed;
-                Frame::Whole(&self.buf[start..start + len])
+                Frame::Whole(&self.buf[start + data_start..start + data_start + len])
+            }
+            Found::Malformed {
+                malformed,
+                consumed,
+            } => {
+                self.start += consumed;
+                Frame::Malformed(malformed)
             }
             Found::TooLong { too_long, consumed } => {
                 self.start += consumed;

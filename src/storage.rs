@@ -42,6 +42,8 @@ pub(crate) mod sealed {
         fn empty() -> Self;
         fn push(&mut self, item: T) -> Result<(), T>;
         fn is_full(&self) -> bool;
+        /// How many more items fit.
+        fn room(&self) -> usize;
         fn front_mut(&mut self) -> Option<&mut T>;
         fn pop(&mut self) -> Option<T>;
         fn len(&self) -> usize;
@@ -60,6 +62,9 @@ pub(crate) mod sealed {
         }
         fn is_full(&self) -> bool {
             heapless::Deque::is_full(self)
+        }
+        fn room(&self) -> usize {
+            C - heapless::Deque::len(self)
         }
         fn front_mut(&mut self) -> Option<&mut T> {
             heapless::Deque::front_mut(self)
@@ -92,6 +97,9 @@ pub(crate) mod sealed {
         }
         fn is_full(&self) -> bool {
             false
+        }
+        fn room(&self) -> usize {
+            usize::MAX
         }
         fn front_mut(&mut self) -> Option<&mut T> {
             alloc::collections::VecDeque::front_mut(self)

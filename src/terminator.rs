@@ -3,14 +3,17 @@
 use core::fmt;
 use core::ops::Deref;
 
+use crate::delimiters::Delimiters;
 use crate::error::TerminatorError;
 use crate::frame_kind::FrameKind;
+use crate::length_prefix::LengthPrefix;
 
 /// The longest byte-string terminator a [`Framer`](crate::Framer) accepts unless told
 /// otherwise: the default of its const parameter `N`.
 pub const DEFAULT_MAX_TERMINATOR_LEN: usize = 64;
 
-/// What ends a frame (asynchat's `set_terminator` argument).
+/// What ends a frame (asynchat's `set_terminator` argument, and the framings of
+/// tokio-util, Netty and Twisted).
 ///
 /// `N` is the longest byte string allowed; it must match the
 /// [`Framer`](crate::Framer)'s, which is why both default to [`DEFAULT_MAX_TERMINATOR_LEN`].
@@ -32,11 +35,22 @@ pub const DEFAULT_MAX_TERMINATOR_LEN: usize = 64;
 pub enum Terminator<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     /// A frame ends where this byte string appears; the string itself is not data.
     Bytes(Delimiter<N>),
+    /// A frame ends where the first of several byte strings is complete (the longest
+    /// of those complete at the same byte); the string is not data.
+    /// [`Terminator::lines`] is the common case: `\n`, with one `\r` before it
+    /// dropped. [`Framer::matched_delimiter`](crate::Framer::matched_delimiter) says
+    /// which string ended the frame.
+    AnyOf(Delimiters<N>),
     /// A frame ends after this many bytes, which are data. After it fires, the
     /// terminator becomes [`Terminator::None`] until the caller sets another. While
     /// in progress, [`Framer::terminator`](crate::Framer::terminator) shows how many
     /// bytes remain (asynchat's countdown). `Count(0)` fires at once.
     Count(u64),
+    /// Frame after frame, each a header that declares the body's length, then the
+    /// body (and an optional trailer): see [`LengthPrefix`]. Unlike a count, it stays
+    /// in force. Set it at a frame end: set inside a frame, the bytes that follow
+    /// are read as a header.
+    LengthPrefixed(LengthPrefix),
     /// No frames: every byte is data (asynchat's `None`).
     None,
 }
@@ -45,8 +59,9 @@ impl<const N: usize> Terminator<N> {
     /// Which kind of frame this terminator ends.
     pub const fn kind(&self) -> FrameKind {
         match self {
-            Terminator::Bytes(_) => FrameKind::Delimited,
+            Terminator::Bytes(_) | Terminator::AnyOf(_) => FrameKind::Delimited,
             Terminator::Count(_) => FrameKind::Counted,
+            Terminator::LengthPrefixed(_) => FrameKind::LengthPrefixed,
             Terminator::None => FrameKind::Unterminated,
         }
     }
@@ -61,6 +76,33 @@ impl<const N: usize> Terminator<N> {
         Delimiter::new(bytes).map(Terminator::Bytes)
     }
 
+    /// Lines: a frame ends at `\n`, and one `\r` before it is dropped too, as most
+    /// servers of text protocols accept (tokio-util's `LinesCodec`, Netty's
+    /// `LineBasedFrameDecoder`). Any of `\r\n` (index 0) or `\n` (index 1).
+    ///
+    /// # Panics
+    ///
+    /// If `N` is less than 3 (a compile error in a `const`).
+    pub const fn lines() -> Self {
+        match Delimiters::new(&[b"\r\n", b"\n"]) {
+            Ok(delimiters) => Terminator::AnyOf(delimiters),
+            Err(_) => panic!("lines need a capacity of at least 3 bytes"),
+        }
+    }
+
+    /// Several byte-string terminators at once: a frame ends where the first of
+    /// them is complete (see [`Delimiters`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Delimiters::new`].
+    pub const fn any_of(delimiters: &[&[u8]]) -> Result<Self, TerminatorError> {
+        match Delimiters::new(delimiters) {
+            Ok(delimiters) => Ok(Terminator::AnyOf(delimiters)),
+            Err(error) => Err(error),
+        }
+    }
+
     /// A byte-string terminator from a literal, checked at compile time when used to
     /// initialise a `const` or `static`.
     ///
@@ -72,9 +114,7 @@ impl<const N: usize> Terminator<N> {
         match Delimiter::new_const(bytes) {
             Ok(delimiter) => Terminator::Bytes(delimiter),
             Err(TerminatorError::Empty) => panic!("a terminator cannot be empty"),
-            Err(TerminatorError::TooLong { .. }) => {
-                panic!("terminator longer than the framer's capacity")
-            }
+            Err(_) => panic!("terminator longer than the framer's capacity"),
         }
     }
 
@@ -91,7 +131,11 @@ impl<const N: usize> fmt::Debug for Terminator<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Terminator::Bytes(delimiter) => f.debug_tuple("Bytes").field(delimiter).finish(),
+            Terminator::AnyOf(delimiters) => f.debug_tuple("AnyOf").field(delimiters).finish(),
             Terminator::Count(n) => f.debug_tuple("Count").field(n).finish(),
+            Terminator::LengthPrefixed(prefix) => {
+                f.debug_tuple("LengthPrefixed").field(prefix).finish()
+            }
             Terminator::None => f.write_str("None"),
         }
     }

@@ -141,10 +141,22 @@ impl<const N: usize> FrameCodec<N> {
         // `consumed` never exceeds the buffer unless a caller shrank it between
         // calls; clamped, so that such misuse gives wrong frames, not a panic.
         Some(match found {
-            Found::Whole { len, consumed } => {
+            Found::Whole {
+                start,
+                len,
+                consumed,
+            } => {
                 let mut frame = src.split_to(consumed.min(src.len()));
+                frame.advance(start.min(frame.len()));
                 frame.truncate(len);
                 Frame::Whole(frame)
+            }
+            Found::Malformed {
+                malformed,
+                consumed,
+            } => {
+                src.advance(consumed.min(src.len()));
+                Frame::Malformed(malformed)
             }
             Found::TooLong { too_long, consumed } => {
                 src.advance(consumed.min(src.len()));

@@ -4,8 +4,8 @@
 
 mod support;
 
-use asynchat::{Event, FrameKind, Framer, Terminator};
-use support::framer_model::{slices, Case, Change, Ev, Term};
+use asynchat::{Event, FrameKind, Framer, MalformedReason, Terminator};
+use support::framer_model::{slices, Case, Change, Ev, Format, Prefix, Term};
 use support::rng::Rng;
 
 /// Feeds `input` whole, then the end of the stream, and returns the exact events
@@ -40,6 +40,10 @@ fn ev(event: Event<'_>) -> Ev {
         },
         Event::Discarded { frame_len, kind } => Ev::Discarded { frame_len, kind },
         Event::End(end) => Ev::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
+        Event::Malformed(malformed) => Ev::Malformed {
+            position: malformed.position,
+            reason: malformed.reason,
+        },
     }
 }
 
@@ -123,7 +127,12 @@ impl To64 for Term {
     fn to_terminator64(&self) -> Terminator {
         match self {
             Term::Bytes(b) => Terminator::bytes(b).unwrap(),
+            Term::AnyOf(list) => {
+                let list: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
+                Terminator::any_of(&list).unwrap()
+            }
             Term::Count(n) => Terminator::Count(*n),
+            Term::Prefixed(prefix) => Terminator::LengthPrefixed(prefix.to_length_prefix().unwrap()),
             Term::None => Terminator::None,
         }
     }
@@ -132,6 +141,109 @@ impl To64 for Term {
 fn bytes(b: &[u8]) -> Term {
     Term::Bytes(b.to_vec())
 }
+
+fn any_of(list: &[&[u8]]) -> Term {
+    Term::AnyOf(list.iter().map(|d| d.to_vec()).collect())
+}
+
+fn lines() -> Term {
+    any_of(&[b"\r\n", b"\n"])
+}
+
+fn prefixed(format: Format) -> Prefix {
+    Prefix {
+        format,
+        offset: 0,
+        adjust: 0,
+        strip: None,
+        trailer: vec![],
+    }
+}
+
+fn fixed(width: u8, big_endian: bool) -> Prefix {
+    prefixed(Format::Fixed { width, big_endian })
+}
+
+fn malformed(position: u64, reason: MalformedReason) -> Ev {
+    Ev::Malformed { position, reason }
+}
+
+fn too_long_prefixed(max_frame_len: u64, position: u64) -> Ev {
+    too_long_kind(max_frame_len, position, FrameKind::LengthPrefixed)
+}
+
+fn discarded_prefixed(frame_len: u64) -> Ev {
+    Ev::Discarded {
+        frame_len,
+        kind: FrameKind::LengthPrefixed,
+    }
+}
+
+// Lines: `\n`, one `\r` before it dropped, a lone `\r` kept.
+frames!(lines_drop_one_cr: lines(), b"a\r\nb\nc\r\r\nd\re\n" => [
+    d(b"a"), T, d(b"b"), T, d(b"c\r"), T, d(b"d\re"), T, OK,
+]);
+frames!(lines_cr_at_the_end_is_data: lines(), b"a\r" => [d(b"a"), d(b"\r"), cut(2, None, 2)]);
+frames!(lines_limit_excludes_the_cr: lines(), limit 2, b"ab\r\nabc\n" => [
+    d(b"ab"), T, d(b"ab"), too_long(2, 6), discarded(3), OK,
+]);
+// Several delimiters: the first to complete wins, the longest of those at one byte.
+frames!(any_of_first_to_complete: any_of(&[b"abcd", b"c", b";"]), b"xabcdy;abd;" => [
+    d(b"xab"), T, d(b"dy"), T, d(b"abd"), T, OK,
+]);
+frames!(any_of_longest_at_the_same_end: any_of(&[b"b", b"ab", b"xab"]), b"1xab2ab3b" => [
+    d(b"1"), T, d(b"2"), T, d(b"3"), T, OK,
+]);
+
+// A two-byte big-endian length.
+frames!(fixed_length_frames: Term::Prefixed(fixed(2, true)), b"\x00\x03abc\x00\x00\x00\x01z" => [
+    d(b"abc"), T, T, d(b"z"), T, OK,
+]);
+frames!(fixed_little_endian_kept_header: Term::Prefixed(Prefix { strip: Some(0), ..fixed(2, false) }),
+    b"\x02\x00hi" => [d(b"\x02\x00"), d(b"hi"), T, OK]);
+// An offset byte (a type), a length that counts the header, the type kept.
+frames!(offset_adjust_and_strip: Term::Prefixed(Prefix { offset: 1, adjust: -2, strip: Some(1), ..fixed(1, true) }),
+    b"T\x05abcU\x02" => [d(b"\x05"), d(b"abc"), T, d(b"\x02"), T, OK]);
+frames!(varint_frames: Term::Prefixed(prefixed(Format::Varint)), b"\x02hi\x00\x81\x01" => [
+    d(b"hi"), T, T, cut(0, Some(129), 6),
+]);
+frames!(varint_too_long: Term::Prefixed(prefixed(Format::Varint)), b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7fab" => [
+    malformed(0, MalformedReason::VarintTooLong),
+    d(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7fab"), OK,
+]);
+frames!(netstrings: Term::Prefixed(prefixed(Format::Netstring)), b"5:hello,0:,3:abc" => [
+    d(b"hello"), T, T, d(b"abc"), cut(3, Some(1), 16),
+]);
+frames!(netstring_without_comma: Term::Prefixed(prefixed(Format::Netstring)), b"2:hi;x" => [
+    d(b"hi"), malformed(4, MalformedReason::BadTrailer { expected: b',', found: b';' }),
+    d(b";x"), OK,
+]);
+frames!(netstring_without_colon: Term::Prefixed(prefixed(Format::Netstring)), b"12x" => [
+    malformed(0, MalformedReason::NotANetstring { byte: b'x' }), d(b"12x"), OK,
+]);
+frames!(netstring_leading_zero: Term::Prefixed(prefixed(Format::Netstring)), b"0:,01:a," => [
+    T, malformed(3, MalformedReason::NotANetstring { byte: b'1' }), d(b"01:a,"), OK,
+]);
+frames!(custom_hex_lengths: Term::Prefixed(prefixed(Format::Hex4)), b"0002OK000aabcdefghij00x1" => [
+    d(b"OK"), T, d(b"abcdefghij"), T,
+    malformed(20, MalformedReason::Rejected("not four hex digits")), d(b"00x1"), OK,
+]);
+frames!(header_cut_off_is_data: Term::Prefixed(fixed(4, true)), b"\x00\x00" => [
+    d(b"\x00\x00"), cut(2, None, 2),
+]);
+// The limit is checked on the header: nothing of the body comes out.
+frames!(length_checked_on_the_header: Term::Prefixed(fixed(1, true)), limit 3, b"\x05hello\x03abc" => [
+    too_long_prefixed(3, 0), discarded_prefixed(5), d(b"abc"), T, OK,
+]);
+frames!(kept_header_counts_toward_the_limit: Term::Prefixed(Prefix { strip: Some(0), ..fixed(1, true) }), limit 3, b"\x02ab\x03abc" => [
+    d(b"\x02"), d(b"ab"), T, too_long_prefixed(3, 3), discarded_prefixed(4), OK,
+]);
+frames!(skipped_body_cut_off: Term::Prefixed(fixed(1, true)), limit 1, b"\x05he" => [
+    too_long_prefixed(1, 0), cut(2, Some(3), 3),
+]);
+frames!(negative_length_is_malformed: Term::Prefixed(Prefix { adjust: -2, ..fixed(1, true) }), b"\x01ab" => [
+    malformed(0, MalformedReason::LengthOutOfRange), d(b"\x01ab"), OK,
+]);
 
 frames!(crlf_lines: bytes(b"\r\n"), b"ab\r\ncd\r\n" => [d(b"ab"), T, d(b"cd"), T, OK]);
 frames!(terminator_bytes_are_not_data: bytes(b"\n"), b"\n" => [T, OK]);
@@ -621,6 +733,18 @@ fn terms() -> Vec<Term> {
         bytes(b"\r\n"),
         bytes(b"\r\n.\r\n"),
         bytes(b"abcdefgh"),
+        lines(),
+        any_of(&[b"ab", b"b", b"a."]),
+        any_of(&[b"aab", b".", b"x\r"]),
+        Term::Prefixed(fixed(1, true)),
+        Term::Prefixed(Prefix {
+            offset: 1,
+            adjust: -90,
+            strip: Some(1),
+            trailer: b"\n".to_vec(),
+            ..fixed(1, true)
+        }),
+        Term::Prefixed(prefixed(Format::Netstring)),
         Term::Count(0),
         Term::Count(1),
         Term::Count(5),
@@ -800,10 +924,10 @@ fn rejects_bad_terminators() {
 
 #[test]
 fn size_is_a_compile_time_constant() {
-    // Two copies of the capacity (terminator, held-back bytes) and a few words (with
-    // `std` on x86_64, three more: the first-byte searcher's reference and byte).
+    // Two copies of the capacity (terminator, held-back bytes) and a few words: the
+    // ends of several delimiters, a length prefix, the search's memo.
     assert!(
-        std::mem::size_of::<Framer>() <= 2 * 64 + 96,
+        std::mem::size_of::<Framer>() <= 2 * 64 + 128,
         "{}",
         std::mem::size_of::<Framer>()
     );
@@ -901,5 +1025,114 @@ fn fast_path_switch_selects_the_path() {
             fast_path,
             "after reset, fast path: {fast_path}"
         );
+    }
+}
+
+/// A valid header for `body_len` under `prefix`, offset bytes included.
+fn header(prefix: &Prefix, body_len: u64, rng: &mut Rng) -> Vec<u8> {
+    let declared = (body_len as i64 - i64::from(prefix.adjust)) as u64;
+    let mut out: Vec<u8> = (0..prefix.offset).map(|_| b"TU"[rng.below(2)]).collect();
+    match prefix.format {
+        Format::Fixed { width, big_endian } => {
+            let bytes = declared.to_be_bytes();
+            let mut field = bytes[8 - usize::from(width)..].to_vec();
+            if !big_endian {
+                field.reverse();
+            }
+            out.extend(field);
+        }
+        Format::Varint => {
+            let mut v = declared;
+            loop {
+                let byte = (v & 0x7f) as u8;
+                v >>= 7;
+                if v == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        Format::Netstring => out.extend(format!("{declared}:").into_bytes()),
+        Format::Hex4 => out.extend(format!("{declared:04x}").into_bytes()),
+    }
+    out
+}
+
+fn random_prefix(rng: &mut Rng) -> Prefix {
+    let format = match rng.below(4) {
+        0 => Format::Fixed {
+            width: 1 + rng.below(4) as u8,
+            big_endian: rng.below(2) == 0,
+        },
+        1 => Format::Varint,
+        2 => Format::Netstring,
+        _ => Format::Hex4,
+    };
+    Prefix {
+        format,
+        offset: rng.below(3) as u8,
+        adjust: rng.below(5) as i8 - 2,
+        strip: (rng.below(2) == 0).then(|| rng.below(6) as u8),
+        trailer: [&b""[..], b"\n", b"\r\n"][rng.below(3)].to_vec(),
+    }
+}
+
+/// Streams of valid length-prefixed frames, now and then corrupted or cut short,
+/// under limits and terminator changes at frame ends, at every split the property
+/// checks, the fast path on and off.
+#[test]
+fn length_prefixed_streams_against_reference() {
+    let mut rng = Rng::new(0x1e4);
+    let rounds = if cfg!(miri) { 10 } else { 1500 };
+    for _ in 0..rounds {
+        let prefix = random_prefix(&mut rng);
+        let mut input = Vec::new();
+        for _ in 0..rng.below(5) {
+            let body_len = (rng.below(12) as i64).max(i64::from(prefix.adjust).abs()) as u64;
+            input.extend(header(&prefix, body_len, &mut rng));
+            input.extend((0..body_len).map(|_| b"ab\n,:0"[rng.below(6)]));
+            let trailer = match &prefix.trailer[..] {
+                b"" if prefix.format == Format::Netstring => &b","[..],
+                t => t,
+            };
+            input.extend_from_slice(trailer);
+        }
+        if !input.is_empty() && rng.below(4) == 0 {
+            let at = rng.below(input.len());
+            input[at] = b"x\xff\x00;"[rng.below(4)];
+        }
+        if rng.below(4) == 0 {
+            let keep = rng.below(input.len() + 1);
+            input.truncate(keep);
+        }
+        let program = (0..rng.below(3))
+            .map(|_| Change {
+                term: match rng.below(4) {
+                    0 => Some(lines()),
+                    1 => Some(Term::Prefixed(random_prefix(&mut rng))),
+                    _ => None,
+                },
+                max_frame_len: (rng.below(3) == 0).then(|| Some(rng.below(12) as u64)),
+            })
+            .collect();
+        let case = Case {
+            input,
+            initial: Term::Prefixed(prefix),
+            max_frame_len: (rng.below(3) == 0).then(|| rng.below(12) as u64),
+            max_count: None,
+            program,
+        };
+        case.check(&[]);
+        case.check(&[1]);
+        case.check(&[1 + rng.below(5), rng.below(3)]);
+        if case.input.len() <= 24 {
+            let n = case.input.len();
+            for a in 0..=n {
+                for b in 0..=n - a {
+                    case.check(&[a, b, n]);
+                }
+            }
+        }
     }
 }

@@ -111,6 +111,7 @@ impl Session {
                 Event::End(end) => self.seen.push(Seen::End {
                     truncated: end.is_err(),
                 }),
+                Event::Malformed(_) => unreachable!("no length prefix in SMTP"),
             }
         }
     }

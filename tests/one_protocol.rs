@@ -3,10 +3,12 @@
 //! the tokio codec and the embedded-io reader. Fed whole, at every two-piece split
 //! and one byte at a time, each must send the very same bytes.
 //!
-//! The protocol reads lines under a small limit, and after `PUT <n>` a binary block
-//! of `n` bytes, longer than the line limit, with no limit call of its own. A
-//! stream that ends inside a frame is the same `End` everywhere, and its replies
-//! still go out.
+//! The protocol reads lines (`\n`, with an optional `\r` before it) under a small
+//! limit, and after `PUT <n>` a binary block of `n` bytes, longer than the line
+//! limit, with no limit call of its own. After `MSGS` it reads netstrings, each
+//! checked against the limit by its header, until an empty one. A stream that ends
+//! inside a frame is the same `End` everywhere, and its replies still go out; so is
+//! a malformed netstring.
 
 #![cfg(all(feature = "tokio", feature = "embedded-io"))]
 
@@ -15,8 +17,8 @@ use std::io;
 
 use asynchat::channel::{Context, FrameHandler, Frames, Status, Transport};
 use asynchat::{
-    Channel, Event, Frame, FrameKind, FrameReader, FrameTooLong, Framer, Next, Reply, Terminator,
-    Truncated, VecOutbox,
+    Channel, Event, Frame, FrameKind, FrameReader, FrameTooLong, Framer, LengthPrefix, Malformed,
+    Next, Reply, Terminator, Truncated, VecOutbox,
 };
 
 /// The longest command line.
@@ -27,11 +29,22 @@ const LINE_LIMIT: u64 = 64;
 struct Kv {
     /// The next frame is a block of this many bytes.
     block: Option<u64>,
+    /// Frames are netstrings.
+    messages: bool,
 }
 
 impl Kv {
     fn first_terminator() -> Terminator {
-        Terminator::literal(b"\r\n")
+        Terminator::lines()
+    }
+
+    /// The terminator for the frame after a line, a message or a dropped frame.
+    fn terminator(&self) -> Terminator {
+        if self.messages {
+            Terminator::LengthPrefixed(LengthPrefix::netstring())
+        } else {
+            Self::first_terminator()
+        }
     }
 
     /// A whole frame; returns the terminator for the next one.
@@ -40,11 +53,20 @@ impl Kv {
             let _ = out.push(format!("VALUE {len}\r\n"));
             let _ = out.push(frame.to_vec());
             let _ = out.push(&b"\r\n"[..]);
-            return Self::first_terminator();
+            return self.terminator();
+        }
+        if self.messages {
+            if frame.is_empty() {
+                self.messages = false;
+            } else {
+                let _ = out.push(format!("MSG {}\r\n", String::from_utf8_lossy(frame)));
+            }
+            return self.terminator();
         }
         match frame {
             b"PING" => drop(out.push(&b"PONG\r\n"[..])),
             b"QUIT" => out.close_when_done(),
+            b"MSGS" => self.messages = true,
             _ => match frame
                 .strip_prefix(b"PUT ")
                 .and_then(|len| std::str::from_utf8(len).ok()?.parse().ok())
@@ -56,14 +78,20 @@ impl Kv {
                 None => drop(out.push(&b"ERROR unknown command\r\n"[..])),
             },
         }
-        Self::first_terminator()
+        self.terminator()
     }
 
     /// The end of a frame over the limit.
     fn discarded(&mut self, kind: FrameKind, out: &mut impl Reply<'static>) -> Terminator {
         self.block = None;
         let _ = out.push(format!("ERROR {kind:?} frame too long\r\n"));
-        Self::first_terminator()
+        self.terminator()
+    }
+
+    /// A netstring that is not one: say so, and hang up.
+    fn malformed(&mut self, malformed: Malformed, out: &mut impl Reply<'static>) {
+        let _ = out.push(format!("ERROR {malformed}\r\n"));
+        out.close_when_done();
     }
 
     /// The end of the stream.
@@ -87,11 +115,22 @@ fn session() -> (Vec<u8>, Vec<u8>) {
     let mut input = b"PING\r\nPUT 300\r\n".to_vec();
     input.extend_from_slice(&block());
     input.extend_from_slice(&[b'L'; 100]);
-    input.extend_from_slice(b"\r\nPUT 3\r\nabcNOPE\r\nQUIT\r\nPING\r\n");
+    input.extend_from_slice(b"\r\nPUT 3\nabcNOPE\r\r\nMSGS\n5:hello,2:\r\n,");
+    input.extend_from_slice(format!("70:{},0:,", "m".repeat(70)).as_bytes());
+    input.extend_from_slice(b"QUIT\r\nPING\r\n");
     let mut replies = b"PONG\r\nVALUE 300\r\n".to_vec();
     replies.extend_from_slice(&block());
     replies.extend_from_slice(b"\r\nERROR Delimited frame too long\r\nVALUE 3\r\nabc\r\n");
-    replies.extend_from_slice(b"ERROR unknown command\r\n");
+    replies.extend_from_slice(b"ERROR unknown command\r\nMSG hello\r\nMSG \r\n\r\n");
+    replies.extend_from_slice(b"ERROR LengthPrefixed frame too long\r\n");
+    (input, replies)
+}
+
+/// A netstring without its comma: the replies before it, the error, the close.
+fn malformed_session() -> (Vec<u8>, Vec<u8>) {
+    let input = b"PING\nMSGS\n3:abc;PING\n".to_vec();
+    let mut replies = b"PONG\r\n".to_vec();
+    replies.extend_from_slice(b"ERROR byte 15 is \";\" where the frame's trailer has \",\"\r\n");
     (input, replies)
 }
 
@@ -137,6 +176,10 @@ fn via_framer(slices: &[&[u8]]) -> Vec<u8> {
                     kv.end(end, &mut out);
                     break 'stream;
                 }
+                Event::Malformed(malformed) => {
+                    kv.malformed(malformed, &mut out);
+                    break 'stream;
+                }
             };
             framer.set_terminator(next);
             if out.is_closing() {
@@ -160,6 +203,10 @@ fn on_frame<B: AsRef<[u8]>>(
         Frame::Discarded { kind, .. } => Some(kv.discarded(kind, out)),
         Frame::End(end) => {
             kv.end(end, out);
+            return None;
+        }
+        Frame::Malformed(malformed) => {
+            kv.malformed(malformed, out);
             return None;
         }
     };
@@ -301,6 +348,10 @@ impl FrameHandler for Kv {
         ctx.set_terminator(next);
     }
 
+    fn frame_malformed(&mut self, malformed: Malformed, ctx: &mut Context<'_>) {
+        self.malformed(malformed, ctx);
+    }
+
     fn handle_eof(&mut self, end: Result<(), Truncated>, ctx: &mut Context<'_>) {
         self.end(end, ctx);
     }
@@ -390,5 +441,11 @@ fn a_session_gets_the_same_replies_from_every_adapter() {
 #[test]
 fn a_truncated_session_ends_the_same_everywhere() {
     let (input, replies) = truncated_session();
+    check(&input, &replies);
+}
+
+#[test]
+fn a_malformed_netstring_is_answered_the_same_everywhere() {
+    let (input, replies) = malformed_session();
     check(&input, &replies);
 }

@@ -4,7 +4,9 @@
 //! by `tests/` and the fuzz target (which includes this file by path), so `cargo test`
 //! runs the fuzzer's checks.
 
-use asynchat::{Event, FrameKind, Framer, Terminator};
+use asynchat::{
+    ByteOrder, Decoded, Event, FrameKind, Framer, LengthPrefix, MalformedReason, Terminator,
+};
 
 /// Capacity used by the property checks: small, so long terminators hit the limit.
 pub const CAP: usize = 8;
@@ -17,8 +19,159 @@ pub const MAX_CHANGES: usize = 1000;
 #[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
 pub enum Term {
     Bytes(Vec<u8>),
+    AnyOf(Vec<Vec<u8>>),
     Count(u64),
+    Prefixed(Prefix),
     None,
+}
+
+/// A length prefix as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+pub struct Prefix {
+    pub format: Format,
+    pub offset: u8,
+    pub adjust: i8,
+    /// Header bytes left out of the data; `None` for all.
+    pub strip: Option<u8>,
+    pub trailer: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+pub enum Format {
+    Fixed { width: u8, big_endian: bool },
+    Varint,
+    Netstring,
+    /// Four ASCII hex digits, by a custom decoder.
+    Hex4,
+}
+
+/// The custom decoder the model uses: four hex digits, as ADB writes its lengths.
+pub fn hex4(header: &[u8]) -> Result<Decoded, &'static str> {
+    let Some(digits) = header.get(..4) else {
+        return Ok(Decoded::Incomplete);
+    };
+    if !digits.iter().all(u8::is_ascii_hexdigit) {
+        return Err("not four hex digits");
+    }
+    let text = std::str::from_utf8(digits).unwrap();
+    Ok(Decoded::Header {
+        len: 4,
+        body_len: u64::from_str_radix(text, 16).unwrap(),
+    })
+}
+
+impl Prefix {
+    pub fn to_length_prefix(&self) -> Option<LengthPrefix> {
+        let prefix = match self.format {
+            Format::Fixed { width, big_endian } if (1..=8).contains(&width) => {
+                let order = if big_endian {
+                    ByteOrder::BigEndian
+                } else {
+                    ByteOrder::LittleEndian
+                };
+                LengthPrefix::fixed(width, order)
+            }
+            Format::Fixed { .. } => return None,
+            Format::Varint => LengthPrefix::varint(),
+            Format::Netstring => LengthPrefix::netstring(),
+            Format::Hex4 => LengthPrefix::custom(hex4),
+        };
+        if self.trailer.len() > 4 {
+            return None;
+        }
+        let mut prefix = prefix.offset(self.offset).adjust(self.adjust.into());
+        if let Some(strip) = self.strip {
+            prefix = prefix.strip(strip.into());
+        }
+        if self.format != Format::Netstring || !self.trailer.is_empty() {
+            prefix = prefix.trailer(&self.trailer);
+        }
+        Some(prefix)
+    }
+
+    /// The trailer in force (a netstring's `,` unless another is set).
+    fn trailer(&self) -> Vec<u8> {
+        if self.format == Format::Netstring && self.trailer.is_empty() {
+            b",".to_vec()
+        } else {
+            self.trailer.clone()
+        }
+    }
+
+    /// The header at the start of `bytes`, read naively: `Ok(None)` if more bytes
+    /// are needed, else its length and the declared body length.
+    fn read_header(&self, bytes: &[u8]) -> Result<Option<(usize, u64)>, MalformedReason> {
+        let offset = usize::from(self.offset);
+        if bytes.len() < offset {
+            return Ok(None);
+        }
+        let field = &bytes[offset..];
+        let found = match self.format {
+            Format::Fixed { width, big_endian } => {
+                let width = usize::from(width);
+                if field.len() < width {
+                    return Ok(None);
+                }
+                let mut be = field[..width].to_vec();
+                if !big_endian {
+                    be.reverse();
+                }
+                let value = be.iter().fold(0u128, |v, &b| v * 256 + u128::from(b));
+                (width, value)
+            }
+            Format::Varint => {
+                let mut value = 0u128;
+                let Some(last) = field.iter().position(|b| b & 0x80 == 0) else {
+                    if field.len() >= 10 {
+                        return Err(MalformedReason::VarintTooLong);
+                    }
+                    return Ok(None);
+                };
+                if last >= 10 {
+                    return Err(MalformedReason::VarintTooLong);
+                }
+                for (i, b) in field[..=last].iter().enumerate() {
+                    value += u128::from(b & 0x7f) << (7 * i);
+                }
+                if value > u128::from(u64::MAX) {
+                    return Err(MalformedReason::VarintTooLong);
+                }
+                (last + 1, value)
+            }
+            Format::Netstring => {
+                let digits = field.iter().take_while(|b| b.is_ascii_digit()).count();
+                let value = field[..digits]
+                    .iter()
+                    .try_fold(0u128, |v, &b| {
+                        let v = v * 10 + u128::from(b - b'0');
+                        (v <= u128::from(u64::MAX)).then_some(v)
+                    });
+                let leading_zero = digits > 1 && field[0] == b'0';
+                match field.get(digits) {
+                    _ if leading_zero => {
+                        return Err(MalformedReason::NotANetstring { byte: field[1] })
+                    }
+                    _ if value.is_none() => return Err(MalformedReason::LengthOutOfRange),
+                    Some(b':') if digits > 0 => (digits + 1, value.unwrap()),
+                    Some(&byte) => return Err(MalformedReason::NotANetstring { byte }),
+                    None => return Ok(None),
+                }
+            }
+            Format::Hex4 => match hex4(field) {
+                Ok(Decoded::Incomplete) => return Ok(None),
+                Ok(Decoded::Header { len, body_len }) => (len, u128::from(body_len)),
+                Err(message) => return Err(MalformedReason::Rejected(message)),
+            },
+        };
+        let (len, value) = found;
+        let body = value as i128 + i128::from(self.adjust);
+        match u64::try_from(body) {
+            Ok(body) if value <= u128::from(u64::MAX) => Ok(Some((offset + len, body))),
+            _ => Err(MalformedReason::LengthOutOfRange),
+        }
+    }
 }
 
 impl Term {
@@ -26,7 +179,12 @@ impl Term {
     pub fn to_terminator(&self) -> Option<Terminator<CAP>> {
         Some(match self {
             Term::Bytes(bytes) => Terminator::bytes(bytes).ok()?,
+            Term::AnyOf(list) => {
+                let list: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
+                Terminator::any_of(&list).ok()?
+            }
             Term::Count(n) => Terminator::Count(*n),
+            Term::Prefixed(prefix) => Terminator::LengthPrefixed(prefix.to_length_prefix()?),
             Term::None => Terminator::None,
         })
     }
@@ -34,8 +192,9 @@ impl Term {
     /// The kind of frame it ends.
     pub fn kind(&self) -> FrameKind {
         match self {
-            Term::Bytes(_) => FrameKind::Delimited,
+            Term::Bytes(_) | Term::AnyOf(_) => FrameKind::Delimited,
             Term::Count(_) => FrameKind::Counted,
+            Term::Prefixed(_) => FrameKind::LengthPrefixed,
             Term::None => FrameKind::Unterminated,
         }
     }
@@ -67,6 +226,10 @@ pub enum Ev {
     },
     /// `Err((frame_len, missing, position))` for a truncated stream.
     End(Result<(), (u64, Option<u64>, u64)>),
+    Malformed {
+        position: u64,
+        reason: MalformedReason,
+    },
 }
 
 /// One framing scenario.
@@ -131,6 +294,26 @@ impl Case {
         let mut skipping = None;
         loop {
             let rest = &input[pos..];
+            if let Term::Prefixed(prefix) = &term {
+                match reference_prefixed(prefix, input, pos, max, &mut events) {
+                    Prefixed::Frame { end, frame_len } => {
+                        pos = end;
+                        ends = self.frame_end(ends, &mut term, &mut max);
+                        let _ = frame_len;
+                        continue;
+                    }
+                    Prefixed::Malformed { at, frame_len: len } => {
+                        pos = at;
+                        frame_len = len;
+                        term = Term::None;
+                        continue;
+                    }
+                    Prefixed::End(end) => {
+                        push(&mut events, Ev::End(end));
+                        return events;
+                    }
+                }
+            }
             if let (Term::Count(n), Some(max_count), None) = (&term, self.max_count, skipping) {
                 if *n > max_count && frame_len == 0 {
                     push(
@@ -154,6 +337,17 @@ impl Case {
                     // The stream ends here: a partial terminator is data.
                     None => (rest.len(), None),
                 },
+                // The first to complete; of those completing at one byte, the longest.
+                Term::AnyOf(list) => (1..=rest.len())
+                    .find_map(|end| {
+                        list.iter()
+                            .filter(|t| rest[..end].ends_with(t))
+                            .map(Vec::len)
+                            .max()
+                            .map(|len| (end - len, Some(len)))
+                    })
+                    .unwrap_or((rest.len(), None)),
+                Term::Prefixed(_) => unreachable!("handled above"),
             };
             // The first `max - frame_len` data bytes of a frame are reported; the
             // next one is too long, and the rest of the frame is skipped.
@@ -196,25 +390,31 @@ impl Case {
                 None => push(&mut events, Ev::Terminator),
             }
             frame_len = 0;
-            if let Some(change) = self.change(ends) {
-                if let Some(next) = change.term.as_ref().filter(|t| Self::valid(t)) {
-                    term = next.clone();
-                }
-                if let Some(next) = change.max_frame_len {
-                    max = next;
-                }
-            }
-            ends += 1;
+            ends = self.frame_end(ends, &mut term, &mut max);
         }
         let end = match term {
             Term::None => Ok(()),
             Term::Count(0) => Ok(()),
             Term::Count(n) => Err((frame_len, Some(n), pos as u64)),
-            Term::Bytes(_) if frame_len == 0 => Ok(()),
-            Term::Bytes(_) => Err((frame_len, None, pos as u64)),
+            Term::Bytes(_) | Term::AnyOf(_) if frame_len == 0 => Ok(()),
+            Term::Bytes(_) | Term::AnyOf(_) => Err((frame_len, None, pos as u64)),
+            Term::Prefixed(_) => unreachable!("handled above"),
         };
         push(&mut events, Ev::End(end));
         events
+    }
+
+    /// Applies the change for the `ends`-th frame end; returns the next count.
+    fn frame_end(&self, ends: usize, term: &mut Term, max: &mut Option<u64>) -> usize {
+        if let Some(change) = self.change(ends) {
+            if let Some(next) = change.term.as_ref().filter(|t| Self::valid(t)) {
+                *term = next.clone();
+            }
+            if let Some(next) = change.max_frame_len {
+                *max = next;
+            }
+        }
+        ends + 1
     }
 
     /// The real framer, fed the input in slices as `drive` says. Checks the
@@ -273,6 +473,16 @@ impl Case {
                         }
                         ends += 1;
                     }
+                    Event::Malformed(malformed) => {
+                        assert_eq!(framer.terminator(), &Terminator::None);
+                        push(
+                            &mut events,
+                            Ev::Malformed {
+                                position: malformed.position,
+                                reason: malformed.reason,
+                            },
+                        );
+                    }
                     Event::End(end) => {
                         ended = true;
                         assert_eq!(framer.position(), self.input.len() as u64);
@@ -285,7 +495,10 @@ impl Case {
                 }
                 // Only frames of unknown length are limited; the last bytes of a
                 // count leave `None` in force until its frame end.
-                let delimited = matches!(framer.terminator(), Terminator::Bytes(_));
+                let delimited = matches!(
+                    framer.terminator(),
+                    Terminator::Bytes(_) | Terminator::AnyOf(_)
+                );
                 if !framer.is_skipping() && delimited {
                     if let Some(max) = framer.max_frame_len() {
                         assert!(framer.frame_len() <= max, "frame grew past the limit");
@@ -347,4 +560,126 @@ pub fn slices<'a>(input: &'a [u8], lens: &[usize]) -> Vec<&'a [u8]> {
     }
     out.push(&[]);
     out
+}
+
+/// How a length-prefixed frame ended in the reference.
+enum Prefixed {
+    /// Its end (the byte after its trailer) was reached and reported.
+    Frame { end: usize, frame_len: u64 },
+    /// Its header or trailer was bad at `at`: from there on, no terminator.
+    Malformed { at: usize, frame_len: u64 },
+    /// The stream ended at a frame boundary or inside the frame.
+    End(Result<(), (u64, Option<u64>, u64)>),
+}
+
+/// One length-prefixed frame from `pos`, read from the whole stream at once; its
+/// events go into `events`.
+fn reference_prefixed(
+    prefix: &Prefix,
+    input: &[u8],
+    pos: usize,
+    max: Option<u64>,
+    events: &mut Vec<Ev>,
+) -> Prefixed {
+    let rest = &input[pos..];
+    if rest.is_empty() {
+        return Prefixed::End(Ok(()));
+    }
+    // The framer sees at most its capacity of header bytes.
+    let seen = &rest[..rest.len().min(CAP)];
+    let malformed = |events: &mut Vec<Ev>, position: usize, reason| {
+        push(
+            events,
+            Ev::Malformed {
+                position: position as u64,
+                reason,
+            },
+        );
+    };
+    let (header_len, body_len) = match prefix.read_header(seen) {
+        Err(reason) => {
+            malformed(events, pos, reason);
+            return Prefixed::Malformed {
+                at: pos,
+                frame_len: 0,
+            };
+        }
+        Ok(None) if seen.len() == CAP => {
+            malformed(events, pos, MalformedReason::HeaderTooLong { capacity: CAP });
+            return Prefixed::Malformed {
+                at: pos,
+                frame_len: 0,
+            };
+        }
+        Ok(None) => {
+            // Cut off by the end of the stream: the partial header is data.
+            push(events, Ev::Data(rest.to_vec()));
+            let end = Err((rest.len() as u64, None, input.len() as u64));
+            return Prefixed::End(end);
+        }
+        Ok(Some(found)) => found,
+    };
+    let strip = prefix.strip.map_or(header_len, usize::from).min(header_len);
+    let kept = &rest[strip..header_len];
+    let total = kept.len() as u64 + body_len;
+    let skipping = max.is_some_and(|max| total > max);
+    if skipping {
+        push(
+            events,
+            Ev::TooLong {
+                max_frame_len: max.unwrap(),
+                position: pos as u64,
+                kind: FrameKind::LengthPrefixed,
+            },
+        );
+    } else if !kept.is_empty() {
+        push(events, Ev::Data(kept.to_vec()));
+    }
+    let body_start = header_len;
+    let body_avail = (rest.len() - body_start) as u64;
+    let trailer = prefix.trailer();
+    if body_avail < body_len {
+        if !skipping && body_avail > 0 {
+            push(events, Ev::Data(rest[body_start..].to_vec()));
+        }
+        let frame_len = kept.len() as u64 + body_avail;
+        let missing = body_len - body_avail + trailer.len() as u64;
+        return Prefixed::End(Err((frame_len, Some(missing), input.len() as u64)));
+    }
+    let body_end = body_start + body_len as usize;
+    if !skipping && body_len > 0 {
+        push(events, Ev::Data(rest[body_start..body_end].to_vec()));
+    }
+    for (k, &expected) in trailer.iter().enumerate() {
+        match rest.get(body_end + k) {
+            None => {
+                let missing = (trailer.len() - k) as u64;
+                return Prefixed::End(Err((total, Some(missing), input.len() as u64)));
+            }
+            Some(&found) if found != expected => {
+                let at = pos + body_end + k;
+                malformed(events, at, MalformedReason::BadTrailer { expected, found });
+                return Prefixed::Malformed {
+                    at,
+                    frame_len: total,
+                };
+            }
+            Some(_) => {}
+        }
+    }
+    if skipping {
+        push(
+            events,
+            Ev::Discarded {
+                frame_len: total,
+                kind: FrameKind::LengthPrefixed,
+            },
+        );
+    } else {
+        push(events, Ev::Terminator);
+    }
+    Prefixed::Frame {
+        end: pos + body_end + trailer.len(),
+        frame_len: total,
+    }
 }

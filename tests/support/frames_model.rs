@@ -20,6 +20,10 @@ pub enum Fr {
         kind: FrameKind,
     },
     End(Result<(), (u64, Option<u64>, u64)>),
+    Malformed {
+        position: u64,
+        reason: asynchat::MalformedReason,
+    },
 }
 
 impl<B: AsRef<[u8]>> From<asynchat::Frame<B>> for Fr {
@@ -35,6 +39,10 @@ impl<B: AsRef<[u8]>> From<asynchat::Frame<B>> for Fr {
             },
             Frame::Discarded { frame_len, kind } => Fr::Discarded { frame_len, kind },
             Frame::End(end) => Fr::End(end.map_err(|t| (t.frame_len, t.missing, t.position))),
+            Frame::Malformed(m) => Fr::Malformed {
+                position: m.position,
+                reason: m.reason,
+            },
         }
     }
 }
@@ -61,6 +69,10 @@ pub fn gather(events: Vec<Ev>) -> Vec<Fr> {
             }
             Ev::Discarded { frame_len, kind } => frames.push(Fr::Discarded { frame_len, kind }),
             Ev::End(end) => frames.push(Fr::End(end)),
+            Ev::Malformed { position, reason } => {
+                frame.clear();
+                frames.push(Fr::Malformed { position, reason });
+            }
         }
     }
     frames
