@@ -305,7 +305,10 @@ mod tests {
     #[test]
     fn validates() {
         assert_eq!(Delimiters::<4>::new(&[]), Err(TerminatorError::Empty));
-        assert_eq!(Delimiters::<4>::new(&[b"a", b""]), Err(TerminatorError::Empty));
+        assert_eq!(
+            Delimiters::<4>::new(&[b"a", b""]),
+            Err(TerminatorError::Empty)
+        );
         assert_eq!(
             Delimiters::<4>::new(&[b"abc", b"de"]),
             Err(TerminatorError::TooLong {

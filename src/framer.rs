@@ -182,6 +182,7 @@ enum Gate {
 ///             Event::TooLong(_) => message.clear(),
 ///             Event::Discarded { .. } => framer.set_terminator(Terminator::literal(b"\n")),
 ///             Event::End(end) => assert!(end.is_ok()),
+///             Event::Malformed(_) => unreachable!("only length prefixes are malformed"),
 ///         }
 ///     }
 /// }
@@ -214,6 +215,8 @@ pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     /// `held_start` were already reported or consumed.
     held: heapless::Vec<u8, N>,
     held_start: usize,
+    /// Stream position of `held[0]`: the held bytes are one run of the stream.
+    held_origin: u64,
     phase: Phase,
     /// The caller said the stream ends after the input it gives.
     ending: bool,
@@ -258,6 +261,7 @@ impl<const N: usize> Framer<N> {
             memo: Memo::new(),
             held: heapless::Vec::new(),
             held_start: 0,
+            held_origin: 0,
             phase: Phase::Framing,
             ending: false,
             fast_path: true,
@@ -602,6 +606,7 @@ impl<const N: usize> Framer<N> {
                                 .expect("the decoder saw at most N bytes");
                             input = &input[from_input..];
                             self.position += from_input as u64;
+                            self.held_origin = header_start;
                             self.held_start = len;
                             self.header_len = len;
                             self.refresh_general_only();
@@ -806,6 +811,7 @@ impl<const N: usize> Framer<N> {
             .extend_from_slice(input)
             .expect("a partial terminator is shorter than the terminator, which fits in N");
         self.position += input.len() as u64;
+        self.held_origin = self.position - self.held.len() as u64;
         *input = &[];
         self.refresh_general_only();
     }
@@ -908,20 +914,19 @@ impl<const N: usize> Framer<N> {
         usize::from(self.matched)
     }
 
-    /// Where `data`, an [`Event::Data`] lent from the framer's own storage, was in
-    /// the stream: how many bytes before the framer's position it starts. `None` if
-    /// it is not from the storage. The lent bytes are always the last consumed.
-    /// The data is given by its address, so that the event's borrow can end first.
+    /// The stream position of `data`, an [`Event::Data`] lent from the framer's own
+    /// storage, or `None` if it is not from there. The data is given by its
+    /// address, so that the event's borrow can end first.
     #[cfg(any(
         test,
         feature = "tokio",
         feature = "embedded-io",
         feature = "embedded-io-async"
     ))]
-    pub(crate) fn lent_from_position(&self, data_address: usize) -> Option<usize> {
+    pub(crate) fn lent_position(&self, data_address: usize) -> Option<u64> {
         let base = self.held.as_ptr() as usize;
         let at = data_address.checked_sub(base)?;
-        (at < self.held.len()).then(|| self.held.len() - at)
+        (at < self.held.len()).then(|| self.held_origin + at as u64)
     }
 
     /// Whether the current frame went past the limit and its rest is being skipped,

@@ -82,9 +82,9 @@ impl<const N: usize> InPlace<N> {
                     let (address, len) = (data.as_ptr() as usize, data.len());
                     if self.data_start.is_none() {
                         // Lent from the framer's storage, the bytes are in the
-                        // buffer too, just before what it has consumed.
-                        let start = match self.framer.lent_from_position(address) {
-                            Some(back) => self.fed - back,
+                        // buffer too, at their place in the stream.
+                        let start = match self.framer.lent_position(address) {
+                            Some(at) => self.fed - (self.framer.position() - at) as usize,
                             None => address - buf.as_ptr() as usize,
                         };
                         self.data_start = Some(start);

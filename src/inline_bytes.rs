@@ -59,8 +59,14 @@ mod tests {
     #[test]
     fn holds_up_to_its_capacity() {
         assert_eq!(&*InlineBytes::new(b"12:").unwrap(), b"12:");
-        assert_eq!(InlineBytes::new(&[7; INLINE_CAPACITY]).unwrap().len(), INLINE_CAPACITY);
+        assert_eq!(
+            InlineBytes::new(&[7; INLINE_CAPACITY]).unwrap().len(),
+            INLINE_CAPACITY
+        );
         assert!(InlineBytes::new(&[7; INLINE_CAPACITY + 1]).is_none());
-        assert_eq!(std::format!("{:?}", InlineBytes::new(b"a\n").unwrap()), r#"b"a\n""#);
+        assert_eq!(
+            std::format!("{:?}", InlineBytes::new(b"a\n").unwrap()),
+            r#"b"a\n""#
+        );
     }
 }

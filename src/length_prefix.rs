@@ -557,8 +557,14 @@ mod tests {
 
     #[test]
     fn written_headers_are_exact() {
-        assert_eq!(header(&LengthPrefix::fixed(2, ByteOrder::BigEndian), 258), [1, 2]);
-        assert_eq!(header(&LengthPrefix::fixed(2, ByteOrder::LittleEndian), 258), [2, 1]);
+        assert_eq!(
+            header(&LengthPrefix::fixed(2, ByteOrder::BigEndian), 258),
+            [1, 2]
+        );
+        assert_eq!(
+            header(&LengthPrefix::fixed(2, ByteOrder::LittleEndian), 258),
+            [2, 1]
+        );
         assert_eq!(header(&LengthPrefix::varint(), 300), [0xac, 0x02]);
         assert_eq!(header(&LengthPrefix::varint(), u64::MAX).len(), 10);
         assert_eq!(header(&LengthPrefix::netstring(), 0), b"0:");
@@ -616,18 +622,34 @@ mod tests {
             Err(MalformedReason::LengthOutOfRange)
         );
         let negative = LengthPrefix::fixed(1, ByteOrder::BigEndian).adjust(-2);
-        assert_eq!(negative.decode(&[1]), Err(MalformedReason::LengthOutOfRange));
-        let liar = LengthPrefix::custom(|_| Ok(Decoded::Header { len: 5, body_len: 0 }));
-        assert!(matches!(liar.decode(b"ab"), Err(MalformedReason::Rejected(_))));
+        assert_eq!(
+            negative.decode(&[1]),
+            Err(MalformedReason::LengthOutOfRange)
+        );
+        let liar = LengthPrefix::custom(|_| {
+            Ok(Decoded::Header {
+                len: 5,
+                body_len: 0,
+            })
+        });
+        assert!(matches!(
+            liar.decode(b"ab"),
+            Err(MalformedReason::Rejected(_))
+        ));
     }
 
     #[test]
     fn offset_and_strip() {
-        let prefix = LengthPrefix::fixed(1, ByteOrder::BigEndian).offset(2).strip(1);
+        let prefix = LengthPrefix::fixed(1, ByteOrder::BigEndian)
+            .offset(2)
+            .strip(1);
         assert_eq!(prefix.decode(b"ab"), Ok(Decoded::Incomplete));
         assert_eq!(
             prefix.decode(b"ab\x05"),
-            Ok(Decoded::Header { len: 3, body_len: 5 })
+            Ok(Decoded::Header {
+                len: 3,
+                body_len: 5
+            })
         );
         assert_eq!(prefix.kept_len(3), 2);
         assert_eq!(LengthPrefix::varint().kept_len(3), 0);

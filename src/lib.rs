@@ -50,8 +50,11 @@
 //!     match event {
 //!         Event::Data(bytes) => message.extend_from_slice(bytes),
 //!         Event::Terminator => framer.set_terminator(next_terminator(&message)),
-//!         // Only with a maximum frame length, or at the end of the stream.
-//!         Event::TooLong(_) | Event::Discarded { .. } | Event::End(_) => unreachable!(),
+//!         // Only with a maximum frame length, at the end of the stream, or with a
+//!         // length prefix.
+//!         Event::TooLong(_) | Event::Discarded { .. } | Event::End(_) | Event::Malformed(_) => {
+//!             unreachable!()
+//!         }
 //!     }
 //! }
 //! assert_eq!(message, b"ECHO 5hello");
@@ -81,6 +84,7 @@
 //!             Event::TooLong(_) => line.clear(),
 //!             Event::Discarded { .. } => lines.push(b"500 line too long".to_vec()),
 //!             Event::End(end) => assert!(end.is_ok(), "the peer hung up mid-line"),
+//!             Event::Malformed(_) => unreachable!("only length prefixes are malformed"),
 //!         }
 //!     }
 //! }
@@ -141,10 +145,10 @@ extern crate std;
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
 mod byte_search;
-mod delimiters;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod channel;
+mod delimiters;
 #[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
 mod embedded_error;
 #[cfg(feature = "embedded-io")]
@@ -170,10 +174,10 @@ mod handler;
 ))]
 mod in_place;
 mod inline_bytes;
-mod length_prefix;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod io;
+mod length_prefix;
 mod outbox;
 mod producer;
 #[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
@@ -191,20 +195,22 @@ mod transport;
 #[cfg(feature = "std")]
 pub use channel::{Channel, Context, Handler, Transport};
 pub use delimiters::{Delimiters, MAX_DELIMITERS};
-pub use error::{AdvanceError, FrameTooLong, PushError, PushFrameError, TerminatorError, Truncated};
+pub use error::{
+    AdvanceError, FrameTooLong, PushError, PushFrameError, TerminatorError, Truncated,
+};
 pub use frame::Frame;
 pub use frame_kind::FrameKind;
 pub use framer::{Event, Framer};
-pub use inline_bytes::{InlineBytes, INLINE_CAPACITY};
 pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
-#[cfg(feature = "alloc")]
-pub use outbox::VecOutbox;
-#[cfg(feature = "std")]
-pub use outbox::DEFAULT_MAX_WRITE_SLICES;
+pub use inline_bytes::{InlineBytes, INLINE_CAPACITY};
 pub use length_prefix::{
     ByteOrder, DecodeLength, Decoded, EncodeError, LengthPrefix, Malformed, MalformedReason,
     MAX_TRAILER_LEN,
 };
+#[cfg(feature = "alloc")]
+pub use outbox::VecOutbox;
+#[cfg(feature = "std")]
+pub use outbox::DEFAULT_MAX_WRITE_SLICES;
 pub use outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
 pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
 pub use reply::Reply;

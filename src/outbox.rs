@@ -323,7 +323,8 @@ impl<'a, S: Storage> Outbox<'a, S> {
     /// ```
     /// use asynchat::{ByteOrder, FixedOutbox, LengthPrefix, Next};
     ///
-    /// let mut outbox = FixedOutbox::<4>::new();
+    /// // A netstring takes three items: its header, its body and its comma.
+    /// let mut outbox = FixedOutbox::<5>::new();
     /// outbox.push_length_prefixed(&LengthPrefix::fixed(2, ByteOrder::BigEndian), b"hi").unwrap();
     /// outbox.push_length_prefixed(&LengthPrefix::netstring(), b"hi").unwrap();
     /// let mut written = Vec::new();

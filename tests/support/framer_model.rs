@@ -40,7 +40,10 @@ pub struct Prefix {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
 pub enum Format {
-    Fixed { width: u8, big_endian: bool },
+    Fixed {
+        width: u8,
+        big_endian: bool,
+    },
     Varint,
     Netstring,
     /// Four ASCII hex digits, by a custom decoder.
@@ -142,12 +145,10 @@ impl Prefix {
             }
             Format::Netstring => {
                 let digits = field.iter().take_while(|b| b.is_ascii_digit()).count();
-                let value = field[..digits]
-                    .iter()
-                    .try_fold(0u128, |v, &b| {
-                        let v = v * 10 + u128::from(b - b'0');
-                        (v <= u128::from(u64::MAX)).then_some(v)
-                    });
+                let value = field[..digits].iter().try_fold(0u128, |v, &b| {
+                    let v = v * 10 + u128::from(b - b'0');
+                    (v <= u128::from(u64::MAX)).then_some(v)
+                });
                 let leading_zero = digits > 1 && field[0] == b'0';
                 match field.get(digits) {
                     _ if leading_zero => {
@@ -605,7 +606,11 @@ fn reference_prefixed(
             };
         }
         Ok(None) if seen.len() == CAP => {
-            malformed(events, pos, MalformedReason::HeaderTooLong { capacity: CAP });
+            malformed(
+                events,
+                pos,
+                MalformedReason::HeaderTooLong { capacity: CAP },
+            );
             return Prefixed::Malformed {
                 at: pos,
                 frame_len: 0,
