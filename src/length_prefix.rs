@@ -46,7 +46,7 @@ pub enum ByteOrder {
 }
 
 /// How the length is written in the header.
-#[derive(Clone, Copy, Debug, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Eq)]
 enum Format {
     /// An unsigned integer of 1 to 8 bytes.
     Fixed { width: u8, order: ByteOrder },
@@ -68,6 +68,17 @@ impl PartialEq for Format {
                 (width, order) == (w, o)
             }
             (a, b) => core::mem::discriminant(a) == core::mem::discriminant(b),
+        }
+    }
+}
+
+impl core::hash::Hash for Format {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        core::mem::discriminant(self).hash(state);
+        match self {
+            Format::Fixed { width, order } => (width, order).hash(state),
+            Format::Custom(decode) => (*decode as usize).hash(state),
+            Format::Varint | Format::Netstring => {}
         }
     }
 }
