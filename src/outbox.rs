@@ -339,7 +339,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
     /// # Errors
     ///
     /// [`PushFrameError::Length`] if the header cannot say the body's length
-    /// ([`EncodeError`]); otherwise as [`push`](Self::push), when the queue has no
+    /// ([`EncodeError`](crate::EncodeError)); otherwise as [`push`](Self::push), when the queue has no
     /// room for all of the frame's items. Nothing is queued then, and the body is
     /// given back.
     pub fn push_length_prefixed(
