@@ -2,7 +2,7 @@
 //! whole-frame adapter (`FrameReader`, the tokio codec, the embedded readers) must
 //! hand out, and random cases to check them with.
 
-use super::framer_model::{slices, Case, Change, Ev, Term, CAP, MAX_CHANGES};
+use super::framer_model::{slices, Case, Change, Ev, Format, Prefix, Term, CAP, MAX_CHANGES};
 use super::rng::Rng;
 use asynchat::{Frame, FrameBuffer, FrameKind, FrameReader};
 
@@ -101,14 +101,29 @@ pub fn capped(case: &Case, capacity: Option<u64>, count_capacity: Option<u64>) -
 }
 
 pub fn terms() -> Vec<Term> {
+    let prefix = |format, strip, trailer: &[u8]| {
+        Term::Prefixed(Prefix {
+            format,
+            offset: 0,
+            adjust: -97,
+            strip,
+            trailer: trailer.to_vec(),
+        })
+    };
     [&b"\n"[..], b"\r\n", b"aa", b"\r\n.\r\n"]
         .iter()
         .map(|t| Term::Bytes(t.to_vec()))
         .chain([
+            Term::AnyOf(vec![b"\r\n".to_vec(), b"\n".to_vec()]),
+            Term::AnyOf(vec![b"a.".to_vec(), b"x".to_vec(), b"\r".to_vec()]),
             Term::Count(0),
             Term::Count(3),
             Term::Count(9),
             Term::Count(20),
+            // Over this alphabet, `a` declares no body and `b` one byte.
+            prefix(Format::Fixed { width: 1, big_endian: true }, None, b""),
+            prefix(Format::Fixed { width: 1, big_endian: true }, Some(0), b"\n"),
+            prefix(Format::Varint, Some(1), b""),
             Term::None,
         ])
         .collect()
