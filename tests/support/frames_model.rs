@@ -121,8 +121,22 @@ pub fn terms() -> Vec<Term> {
             Term::Count(9),
             Term::Count(20),
             // Over this alphabet, `a` declares no body and `b` one byte.
-            prefix(Format::Fixed { width: 1, big_endian: true }, None, b""),
-            prefix(Format::Fixed { width: 1, big_endian: true }, Some(0), b"\n"),
+            prefix(
+                Format::Fixed {
+                    width: 1,
+                    big_endian: true,
+                },
+                None,
+                b"",
+            ),
+            prefix(
+                Format::Fixed {
+                    width: 1,
+                    big_endian: true,
+                },
+                Some(0),
+                b"\n",
+            ),
             prefix(Format::Varint, Some(1), b""),
             Term::None,
         ])
