@@ -482,3 +482,96 @@ fn an_outbox_replies_through_the_trait() {
     Reply::close_when_done(&mut outbox);
     assert_eq!(state(&outbox), (true, 6));
 }
+
+/// Length-prefixed frames: exact bytes on the wire with writes of every size, 0
+/// (would block) between them; and the framer reads the same frames back.
+#[test]
+fn length_prefixed_frames_with_partial_writes_of_every_size() {
+    use asynchat::{ByteOrder, Event, Framer, LengthPrefix, Terminator};
+    let prefixes = [
+        (
+            LengthPrefix::fixed(2, ByteOrder::BigEndian),
+            &b"\x00\x05hello\x00\x00"[..],
+        ),
+        (
+            LengthPrefix::fixed(3, ByteOrder::LittleEndian).adjust(-3),
+            b"\x08\x00\x00hello\x03\x00\x00",
+        ),
+        (LengthPrefix::varint(), b"\x05hello\x00"),
+        (LengthPrefix::netstring(), b"5:hello,0:,"),
+        (
+            LengthPrefix::varint().trailer(b"\r\n"),
+            b"\x05hello\r\n\x00\r\n",
+        ),
+    ];
+    for (prefix, expected) in prefixes {
+        for size in 0..=expected.len() + 1 {
+            let mut outbox = FixedOutbox::<8>::new();
+            outbox.push_length_prefixed(&prefix, b"hello").unwrap();
+            outbox.push_length_prefixed(&prefix, b"").unwrap();
+            outbox.close_when_done();
+            let (wire, _, closed) = drain(&mut outbox, &[size.max(1), 0]);
+            assert_eq!(wire, expected, "{prefix:?}, write size {size}");
+            assert!(closed);
+            assert_eq!(outbox.queued_bytes(), 0);
+        }
+        let mut framer = Framer::new(Terminator::LengthPrefixed(prefix));
+        let (mut input, mut frames, mut frame) = (expected, Vec::new(), Vec::new());
+        while let Some(event) = framer.next_event(&mut input) {
+            match event {
+                Event::Data(data) => frame.extend_from_slice(data),
+                Event::Terminator => frames.push(std::mem::take(&mut frame)),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(frames, [&b"hello"[..], b""]);
+    }
+}
+
+/// A length-prefixed frame goes in whole or not at all, and what cannot be written
+/// is refused with the body given back.
+#[test]
+fn length_prefixed_pushes_refused_whole() {
+    use asynchat::{ByteOrder, EncodeError, LengthPrefix, PushFrameError};
+    let netstring = LengthPrefix::netstring();
+    let mut outbox = FixedOutbox::<4>::new();
+    outbox.push(b"a").unwrap();
+    outbox.push(b"b").unwrap();
+    // Three items (header, body, comma) do not fit in the two left.
+    let refused = outbox.push_length_prefixed(&netstring, b"xyz").unwrap_err();
+    assert!(matches!(refused, PushFrameError::Push(PushError::Full(_))));
+    assert_eq!(refused.into_inner().as_bytes(), b"xyz");
+    assert_eq!((outbox.queued_items(), outbox.queued_bytes()), (2, 2));
+    let one_byte = LengthPrefix::fixed(1, ByteOrder::BigEndian);
+    outbox.push_length_prefixed(&one_byte, b"xyz").unwrap();
+    assert_eq!((outbox.queued_items(), outbox.queued_bytes()), (4, 6));
+    let too_long = [0u8; 256];
+    let mut roomy = FixedOutbox::<4>::new();
+    let refused = roomy
+        .push_length_prefixed(&one_byte, &too_long)
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "frame not queued: the body's length does not fit the length field"
+    );
+    assert!(matches!(
+        refused,
+        PushFrameError::Length(EncodeError::TooLong, _)
+    ));
+    assert_eq!(refused.into_inner().as_bytes().len(), 256);
+    let custom = LengthPrefix::custom(|_| Ok(asynchat::Decoded::Incomplete));
+    assert!(matches!(
+        roomy.push_length_prefixed(&custom, b"x"),
+        Err(PushFrameError::Length(EncodeError::Custom, _))
+    ));
+    assert!(matches!(
+        roomy.push_length_prefixed(&one_byte.offset(1), b"x"),
+        Err(PushFrameError::Length(EncodeError::Offset, _))
+    ));
+    assert!(roomy.is_empty());
+    roomy.close_when_done();
+    assert!(matches!(
+        roomy.push_length_prefixed(&one_byte, b"x"),
+        Err(PushFrameError::Push(PushError::Closed(_)))
+    ));
+}
