@@ -5,11 +5,11 @@
 
 use std::hint::black_box;
 
-use asynchat::Terminator;
+use asynchat::{ByteOrder, LengthPrefix, Terminator};
 use bytes::BytesMut;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use memchr::memmem;
-use tokio_util::codec::{AnyDelimiterCodec, Decoder, LinesCodec};
+use tokio_util::codec::{AnyDelimiterCodec, Decoder, LengthDelimitedCodec, LinesCodec};
 
 mod workloads;
 
@@ -216,6 +216,81 @@ fn benches(c: &mut Criterion) {
     group.bench_function("framer/4096", |b| {
         b.iter(|| assert_eq!(frame_echo(&data, 4096), count))
     });
+    group.finish();
+    drop(data);
+
+    // Length-prefixed frames: small ones, where the work per frame counts, and
+    // large ones, where only the bytes do.
+    let prefix = Terminator::LengthPrefixed(LengthPrefix::fixed(4, ByteOrder::BigEndian));
+    for (name, size, min, max) in [
+        ("length-prefixed-64", 64 * MIB, 32, 96),
+        ("length-prefixed-64k", 64 * MIB, 64 * 1024, 64 * 1024),
+    ] {
+        let (data, count) = length_prefixed(size, min, max);
+        let mut group = c.benchmark_group(name);
+        group.sample_size(10);
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        for slice in [data.len(), 4096] {
+            let label = if slice == data.len() {
+                "whole".to_string()
+            } else {
+                slice.to_string()
+            };
+            // Peer: every read copied once into a buffer as large as a frame (or
+            // the read), allocated once: what gathering frames costs at least.
+            let mut copy = vec![0; slice.max(max + 4)];
+            group.bench_function(format!("copy/{label}"), |b| {
+                b.iter(|| {
+                    let mut at = 0;
+                    for chunk in data.chunks(slice) {
+                        if at + chunk.len() > copy.len() {
+                            at = 0;
+                        }
+                        copy[at..at + chunk.len()].copy_from_slice(chunk);
+                        at += chunk.len();
+                        black_box(&mut copy);
+                    }
+                })
+            });
+            group.bench_function(format!("gather/{label}"), |b| {
+                b.iter(|| assert_eq!(gather_length_prefixed(&data, slice), count))
+            });
+            group.bench_function(format!("length-delimited-codec/{label}"), |b| {
+                b.iter(|| assert_eq!(codec(LengthDelimitedCodec::new(), &data, slice), count))
+            });
+            group.bench_function(format!("framer/{label}"), |b| {
+                b.iter(|| assert_eq!(frame(prefix, &data, slice).0, count))
+            });
+            group.bench_function(format!("frame-reader/{label}"), |b| {
+                b.iter(|| assert_eq!(whole_frames(prefix, &data, slice).0, count))
+            });
+        }
+        group.finish();
+    }
+
+    // Several delimiters, as tokio-util's `AnyDelimiterCodec` takes them.
+    let any = Terminator::any_of(&[b"\n", b";", b","]).unwrap();
+    let (data, count) = any_delimited(64 * MIB, 32, 96);
+    let mut group = c.benchmark_group("any-delimiter-64");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    for slice in [data.len(), 4096] {
+        let label = if slice == data.len() {
+            "whole".to_string()
+        } else {
+            slice.to_string()
+        };
+        group.bench_function(format!("any-delimiter-codec/{label}"), |b| {
+            let peer = || AnyDelimiterCodec::new_with_max_length(b"\n;,".to_vec(), vec![], 1 << 20);
+            b.iter(|| assert_eq!(codec(peer(), &data, slice), count))
+        });
+        group.bench_function(format!("framer/{label}"), |b| {
+            b.iter(|| assert_eq!(frame(any, &data, slice).0, count))
+        });
+        group.bench_function(format!("frame-reader/{label}"), |b| {
+            b.iter(|| assert_eq!(whole_frames(any, &data, slice).0, count))
+        });
+    }
     group.finish();
     drop(data);
 

@@ -71,6 +71,21 @@ limits = [
     ("length-prefixed (echo), whole", ratio("echo", "framer/whole", "echo", "parse-skip/whole", 0.9), "an ideal header-parse-and-skip loop"),
     ("same, 4096-byte reads", ratio("echo", "framer/4096", "echo", "parse-skip/4096"), "that loop on the same reads"),
 ]
+framings = [
+    ("length-prefixed, ~64 B bodies, whole", ratio("length-prefixed-64", "framer/whole", "length-prefixed-64", "length-delimited-codec/whole", 1.5), ratio("length-prefixed-64", "frame-reader/whole", "length-prefixed-64", "length-delimited-codec/whole", 1.5), "LengthDelimitedCodec"),
+    ("same, 4096-byte reads", ratio("length-prefixed-64", "framer/4096", "length-prefixed-64", "length-delimited-codec/4096", 1.5), ratio("length-prefixed-64", "frame-reader/4096", "length-prefixed-64", "length-delimited-codec/4096", 1.5), "LengthDelimitedCodec"),
+    ("length-prefixed, 64 KiB bodies, whole", ratio("length-prefixed-64k", "framer/whole", "length-prefixed-64k", "copy/whole", 1.0), ratio("length-prefixed-64k", "frame-reader/whole", "length-prefixed-64k", "copy/whole", 1.0), "a copy of the bytes"),
+    ("same, 4096-byte reads", ratio("length-prefixed-64k", "framer/4096", "length-prefixed-64k", "copy/4096", 1.0), ratio("length-prefixed-64k", "frame-reader/4096", "length-prefixed-64k", "copy/4096", 1.0), "a copy of each read into a frame buffer"),
+    ("same, vs a hand-written gathering loop, 4096-byte reads", ratio("length-prefixed-64k", "framer/4096", "length-prefixed-64k", "gather/4096"), ratio("length-prefixed-64k", "frame-reader/4096", "length-prefixed-64k", "gather/4096", 1.0), "read the length, copy the body's pieces"),
+    ("same, vs LengthDelimitedCodec, 4096-byte reads", ratio("length-prefixed-64k", "framer/4096", "length-prefixed-64k", "length-delimited-codec/4096"), ratio("length-prefixed-64k", "frame-reader/4096", "length-prefixed-64k", "length-delimited-codec/4096"), "LengthDelimitedCodec"),
+    ("any of 3 delimiters, ~64 B frames, whole", ratio("any-delimiter-64", "framer/whole", "any-delimiter-64", "any-delimiter-codec/whole", 1.5), ratio("any-delimiter-64", "frame-reader/whole", "any-delimiter-64", "any-delimiter-codec/whole", 1.5), "AnyDelimiterCodec"),
+    ("same, 4096-byte reads", ratio("any-delimiter-64", "framer/4096", "any-delimiter-64", "any-delimiter-codec/4096", 1.5), ratio("any-delimiter-64", "frame-reader/4096", "any-delimiter-64", "any-delimiter-codec/4096", 1.5), "AnyDelimiterCodec"),
+]
+print("| framing | Framer | FrameReader | against |")
+print("|---|---|---|---|")
+for name, a, b, peer in framings:
+    print(f"| {name} | {a} | {b} | {peer} |")
+print()
 print("| workload | Framer vs the limit | the limit |")
 print("|---|---|---|")
 for name, value, peer in limits:

@@ -34,6 +34,76 @@ pub fn lines(size: usize, min: usize, max: usize) -> (Vec<u8>, usize) {
     (data, count)
 }
 
+/// Frames of `min..=max` random bytes, each after a 4-byte big-endian length (what
+/// tokio-util's `LengthDelimitedCodec` reads by default), about `size` bytes.
+pub fn length_prefixed(size: usize, min: usize, max: usize) -> (Vec<u8>, usize) {
+    let mut rng = Rng(0x1e46);
+    let mut data = Vec::with_capacity(size + max + 4);
+    let mut count = 0;
+    while data.len() < size {
+        let len = min + rng.below(max - min + 1);
+        data.extend_from_slice(&(len as u32).to_be_bytes());
+        data.extend((0..len).map(|_| rng.below(256) as u8));
+        count += 1;
+    }
+    (data, count)
+}
+
+/// Peer: the least a reader that hands out whole frames of [`length_prefixed`]
+/// data can do, by hand: read each 4-byte length, then copy the body's pieces into
+/// a frame buffer, reused. Returns the frames.
+pub fn gather_length_prefixed(data: &[u8], slice: usize) -> usize {
+    let mut frame = Vec::with_capacity(256);
+    let (mut header, mut header_len) = ([0u8; 4], 0);
+    let mut remaining: Option<usize> = None;
+    let mut frames = 0;
+    for chunk in data.chunks(slice) {
+        let mut input = chunk;
+        while !input.is_empty() {
+            match remaining {
+                None => {
+                    let take = (4 - header_len).min(input.len());
+                    header[header_len..header_len + take].copy_from_slice(&input[..take]);
+                    header_len += take;
+                    input = &input[take..];
+                    if header_len == 4 {
+                        remaining = Some(u32::from_be_bytes(header) as usize);
+                        header_len = 0;
+                        frame.clear();
+                    }
+                }
+                Some(left) => {
+                    let take = left.min(input.len());
+                    frame.extend_from_slice(&input[..take]);
+                    input = &input[take..];
+                    remaining = Some(left - take);
+                }
+            }
+            if remaining == Some(0) {
+                black_box(&frame);
+                frames += 1;
+                remaining = None;
+            }
+        }
+    }
+    frames
+}
+
+/// Words of `min..=max` letters, each ended by one of `\n`, `;` and `,`, about
+/// `size` bytes.
+pub fn any_delimited(size: usize, min: usize, max: usize) -> (Vec<u8>, usize) {
+    let mut rng = Rng(0xa4d1);
+    let mut data = Vec::with_capacity(size + max + 1);
+    let mut count = 0;
+    while data.len() < size {
+        let len = min + rng.below(max - min + 1);
+        data.extend((0..len).map(|_| b'a' + rng.below(26) as u8));
+        data.push(b"\n;,"[rng.below(3)]);
+        count += 1;
+    }
+    (data, count)
+}
+
 /// SMTP DATA blocks of about 8 KiB of `\r\n`-separated lines, each ending in `\r\n.\r\n`.
 pub fn smtp(size: usize) -> (Vec<u8>, usize) {
     let mut rng = Rng(0xda7a);

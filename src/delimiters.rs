@@ -24,6 +24,9 @@ pub struct Delimiters<const N: usize> {
     /// Where each string ends in `bytes`.
     ends: [u16; MAX_DELIMITERS],
     count: u8,
+    /// The strings' distinct first bytes, which the search looks for.
+    firsts: [u8; MAX_DELIMITERS],
+    first_count: u8,
 }
 
 impl<const N: usize> Delimiters<N> {
@@ -63,10 +66,21 @@ impl<const N: usize> Delimiters<N> {
             bytes: [0; N],
             ends: [0; MAX_DELIMITERS],
             count: delimiters.len() as u8,
+            firsts: [0; MAX_DELIMITERS],
+            first_count: 0,
         };
         let mut at = 0;
         let mut i = 0;
         while i < delimiters.len() {
+            let first = delimiters[i][0];
+            let mut known = 0;
+            while known < stored.first_count as usize && stored.firsts[known] != first {
+                known += 1;
+            }
+            if known == stored.first_count as usize {
+                stored.firsts[known] = first;
+                stored.first_count += 1;
+            }
             let mut j = 0;
             while j < delimiters[i].len() {
                 stored.bytes[at] = delimiters[i][j];
@@ -168,41 +182,44 @@ fn matched_len(held: &[u8], input: &[u8], at: usize, needle: &[u8]) -> usize {
 }
 
 /// The shortest delimiter that matches whole at `at`, as (length, index).
+#[inline]
 fn shortest_at<const N: usize>(
     held: &[u8],
     input: &[u8],
     at: usize,
     delimiters: &Delimiters<N>,
 ) -> Option<(usize, u8)> {
-    delimiters
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| matched_len(held, input, at, d) == d.len())
-        .map(|(i, d)| (d.len(), i as u8))
-        .min_by_key(|&(len, _)| len)
+    let mut best: Option<(usize, u8)> = None;
+    for (i, d) in delimiters.iter().enumerate() {
+        let whole = match at.checked_sub(held.len()) {
+            Some(j) => input[j..].starts_with(d),
+            None => matched_len(held, input, at, d) == d.len(),
+        };
+        if whole && best.is_none_or(|(len, _)| d.len() < len) {
+            best = Some((d.len(), i as u8));
+        }
+    }
+    best
 }
 
-/// The first position at or after `from` where a delimiter might start: a byte of
+/// The first position in `from..limit` where a delimiter might start: a byte of
 /// the held bytes, or a first byte of a delimiter in the input.
+#[inline]
 fn next_candidate<const N: usize>(
     held: &[u8],
     input: &[u8],
     from: usize,
+    limit: usize,
     delimiters: &Delimiters<N>,
 ) -> Option<usize> {
+    if from >= limit {
+        return None;
+    }
     if from < held.len() {
         return Some(from);
     }
-    let rest = &input[from - held.len()..];
-    let mut firsts = [0u8; MAX_DELIMITERS];
-    let mut count = 0;
-    for d in delimiters.iter() {
-        if !firsts[..count].contains(&d[0]) {
-            firsts[count] = d[0];
-            count += 1;
-        }
-    }
-    let found = match firsts[..count] {
+    let rest = &input[from - held.len()..limit - held.len()];
+    let found = match delimiters.firsts[..usize::from(delimiters.first_count)] {
         [a] => memchr::memchr(a, rest),
         [a, b] => memchr::memchr2(a, b, rest),
         [a, b, c] => memchr::memchr3(a, b, c, rest),
@@ -222,12 +239,14 @@ pub(crate) fn find_any<const N: usize>(
     let mut from = 0;
     // The leftmost whole match and where it ends.
     let mut best: Option<(usize, usize, u8)> = None;
-    while let Some(at) = next_candidate(held, input, from, delimiters) {
-        if let Some((_, end, _)) = best {
-            if at >= end {
-                break;
-            }
-        }
+    // Once a match is found, only one that starts before its end can end sooner.
+    while let Some(at) = next_candidate(
+        held,
+        input,
+        from,
+        best.map_or(total, |(_, end, _)| end),
+        delimiters,
+    ) {
         if let Some((len, index)) = shortest_at(held, input, at, delimiters) {
             // One starting later completes first only if it ends before this one.
             if best.is_none_or(|(_, end, _)| at + len < end) {
