@@ -338,7 +338,7 @@ impl<const N: usize> Framer<N> {
                         } else {
                             let (data, partial) = input.split_at(from);
                             *input = partial;
-                            self.hold_back(input);
+                            self.hold_back(core::mem::take(input));
                             if data.is_empty() {
                                 return None;
                             }
@@ -432,14 +432,15 @@ impl<const N: usize> Framer<N> {
                 };
                 return (Some(Event::TooLong(too_long)), input);
             }
-            if let Terminator::LengthPrefixed(prefix) = self.terminator {
-                return self.length_prefixed_step(prefix, input);
-            }
             let available = held_len + input.len();
             // How many data bytes come before the frame's end, and, if the end is in
             // sight, how many bytes it takes (0 for a count).
             let (data_len, end_len) = match &self.terminator {
-                Terminator::None | Terminator::LengthPrefixed(_) => (available, None),
+                Terminator::None => (available, None),
+                Terminator::LengthPrefixed(prefix) => {
+                    let prefix = *prefix;
+                    return self.length_prefixed_step(prefix, input);
+                }
                 Terminator::Count(remaining) => match usize::try_from(*remaining) {
                     Ok(remaining) if remaining <= available => (remaining, Some(0)),
                     _ => (available, None),
@@ -472,7 +473,7 @@ impl<const N: usize> Framer<N> {
                         Some(self.end_frame())
                     }
                     None if available > 0 => {
-                        self.hold_back(&mut input);
+                        self.hold_back(core::mem::take(&mut input));
                         None
                     }
                     None if self.ending => Some(Event::End(self.end_stream())),
@@ -594,7 +595,7 @@ impl<const N: usize> Framer<N> {
                             return (Some(Event::Data(data)), input);
                         }
                         Ok(Decoded::Incomplete) => {
-                            self.hold_back(&mut input);
+                            self.hold_back(core::mem::take(&mut input));
                             return (None, input);
                         }
                         Ok(Decoded::Header { len, body_len }) => {
@@ -805,14 +806,17 @@ impl<const N: usize> Framer<N> {
 
     /// Keeps the unreported held bytes and all of `input`, which together are a proper
     /// prefix of the terminator, so fewer than `N` bytes.
-    fn hold_back(&mut self, input: &mut &[u8]) {
+    ///
+    /// The bytes come by value: a reference to the caller's slice would keep it in
+    /// memory rather than in registers for the whole of the caller's loop.
+    #[inline(always)]
+    fn hold_back(&mut self, input: &[u8]) {
         self.compact_held();
         self.held
             .extend_from_slice(input)
             .expect("a partial terminator is shorter than the terminator, which fits in N");
         self.position += input.len() as u64;
         self.held_origin = self.position - self.held.len() as u64;
-        *input = &[];
         self.refresh_general_only();
     }
 

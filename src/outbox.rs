@@ -42,9 +42,6 @@ pub enum Outgoing<'a> {
     #[cfg(feature = "bytes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
     Bytes(bytes::Bytes),
-    /// A few bytes stored inline, such as a length header: no allocation, no
-    /// borrow.
-    Inline(InlineBytes),
 }
 
 impl Outgoing<'_> {
@@ -58,14 +55,7 @@ impl Outgoing<'_> {
             Outgoing::Boxed(bytes) => bytes,
             #[cfg(feature = "bytes")]
             Outgoing::Bytes(bytes) => bytes,
-            Outgoing::Inline(bytes) => bytes,
         }
-    }
-}
-
-impl From<InlineBytes> for Outgoing<'_> {
-    fn from(bytes: InlineBytes) -> Self {
-        Outgoing::Inline(bytes)
     }
 }
 
@@ -131,9 +121,27 @@ struct Entry<'a> {
 
 enum Item<'a> {
     Bytes(Outgoing<'a>),
-    Producer(&'a mut (dyn Producer + Send)),
+    /// A length header or trailer the outbox wrote itself.
+    Inline(InlineBytes),
+    Producer(QueuedProducer<'a>),
+}
+
+/// A producer in the queue: the caller's, or boxed. One variant of [`Item`], so
+/// that telling bytes from producers stays one test.
+enum QueuedProducer<'a> {
+    Borrowed(&'a mut (dyn Producer + Send)),
     #[cfg(feature = "alloc")]
-    BoxedProducer(Box<dyn Producer + Send + 'a>),
+    Boxed(Box<dyn Producer + Send + 'a>),
+}
+
+impl<'a> QueuedProducer<'a> {
+    fn get(&mut self) -> &mut (dyn Producer + Send + 'a) {
+        match self {
+            QueuedProducer::Borrowed(producer) => *producer,
+            #[cfg(feature = "alloc")]
+            QueuedProducer::Boxed(producer) => producer.as_mut(),
+        }
+    }
 }
 
 /// What the [`Outbox`] wants done next.
@@ -360,14 +368,15 @@ impl<'a, S: Storage> Outbox<'a, S> {
         if self.queue.room() < items {
             return Err(PushFrameError::Push(PushError::Full(body)));
         }
-        for item in [Some(Outgoing::Inline(header)), Some(body)]
-            .into_iter()
-            .chain([InlineBytes::new(trailer).map(Outgoing::Inline)])
-            .flatten()
-        {
-            let len = item.as_bytes().len();
+        let trailer = InlineBytes::new(trailer).expect("a trailer fits inline bytes");
+        let body_len = body.as_bytes().len();
+        for (item, len) in [
+            (Item::Inline(header), header.len()),
+            (Item::Bytes(body), body_len),
+            (Item::Inline(trailer), trailer.len()),
+        ] {
             if len > 0 {
-                self.enqueue(Item::Bytes(item));
+                self.enqueue(item);
                 self.queued_bytes += len;
             }
         }
@@ -388,7 +397,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
         if let Err(error) = self.admit() {
             return Err(error.with(producer));
         }
-        self.enqueue(Item::Producer(producer));
+        self.enqueue(Item::Producer(QueuedProducer::Borrowed(producer)));
         self.producers += 1;
         Ok(())
     }
@@ -407,7 +416,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
         if let Err(error) = self.admit() {
             return Err(error.with(producer));
         }
-        self.enqueue(Item::BoxedProducer(Box::new(producer)));
+        self.enqueue(Item::Producer(QueuedProducer::Boxed(Box::new(producer))));
         self.producers += 1;
         Ok(())
     }
@@ -549,7 +558,7 @@ impl<'a, S: Storage> Outbox<'a, S> {
             if filled == slices.len() || total == max {
                 break;
             }
-            let is_producer = !matches!(entry.item, Item::Bytes(_));
+            let is_producer = matches!(entry.item, Item::Producer(_));
             if is_producer && filled > 0 {
                 break;
             }
@@ -601,14 +610,10 @@ impl<'a, S: Storage> Outbox<'a, S> {
             };
             let len = match &mut entry.item {
                 Item::Bytes(buf) => buf.as_bytes().len(),
+                Item::Inline(bytes) => bytes.len(),
                 // A producer's chunk is always the last thing offered.
                 Item::Producer(producer) => {
-                    producer.advance(left);
-                    break;
-                }
-                #[cfg(feature = "alloc")]
-                Item::BoxedProducer(producer) => {
-                    producer.advance(left);
+                    producer.get().advance(left);
                     break;
                 }
             };
@@ -690,9 +695,8 @@ impl Entry<'_> {
     fn bytes(&mut self) -> Pending<'_> {
         let produced = match &mut self.item {
             Item::Bytes(bytes) => return Pending::Bytes(&bytes.as_bytes()[self.written..]),
-            Item::Producer(producer) => producer.chunk(),
-            #[cfg(feature = "alloc")]
-            Item::BoxedProducer(producer) => producer.chunk(),
+            Item::Inline(bytes) => return Pending::Bytes(&bytes[self.written..]),
+            Item::Producer(producer) => producer.get().chunk(),
         };
         match produced {
             Produced::Chunk([]) | Produced::NotYet => Pending::NotYet,

@@ -243,6 +243,15 @@ frames!(kept_header_counts_toward_the_limit: Term::Prefixed(Prefix { strip: Some
 frames!(skipped_body_cut_off: Term::Prefixed(fixed(1, true)), limit 1, b"\x05he" => [
     too_long_prefixed(1, 0), cut(2, Some(3), 3),
 ]);
+// A declared length near `u64::MAX`: kept header and body counted without overflow.
+frames!(huge_length_cut_off: Term::Prefixed(Prefix { strip: Some(0), trailer: b",".to_vec(), ..fixed(8, true) }),
+    b"\xff\xff\xff\xff\xff\xff\xff\xfdab" => [
+    d(b"\xff\xff\xff\xff\xff\xff\xff\xfd"), d(b"ab"), cut(10, Some(u64::MAX - 3), 10),
+]);
+frames!(huge_length_past_the_limit: Term::Prefixed(Prefix { strip: Some(0), ..fixed(8, true) }), limit 5,
+    b"\xff\xff\xff\xff\xff\xff\xff\xffab" => [
+    too_long_prefixed(5, 0), cut(10, Some(u64::MAX - 2), 10),
+]);
 frames!(negative_length_is_malformed: Term::Prefixed(Prefix { adjust: -2, ..fixed(1, true) }), b"\x01ab" => [
     malformed(0, MalformedReason::LengthOutOfRange), d(b"\x01ab"), OK,
 ]);

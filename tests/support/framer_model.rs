@@ -626,7 +626,8 @@ fn reference_prefixed(
     };
     let strip = prefix.strip.map_or(header_len, usize::from).min(header_len);
     let kept = &rest[strip..header_len];
-    let total = kept.len() as u64 + body_len;
+    // Saturating, as the framer: a declared length near `u64::MAX` never arrives.
+    let total = (kept.len() as u64).saturating_add(body_len);
     let skipping = max.is_some_and(|max| total > max);
     if skipping {
         push(
@@ -648,7 +649,7 @@ fn reference_prefixed(
             push(events, Ev::Data(rest[body_start..].to_vec()));
         }
         let frame_len = kept.len() as u64 + body_avail;
-        let missing = body_len - body_avail + trailer.len() as u64;
+        let missing = (body_len - body_avail).saturating_add(trailer.len() as u64);
         return Prefixed::End(Err((frame_len, Some(missing), input.len() as u64)));
     }
     let body_end = body_start + body_len as usize;
