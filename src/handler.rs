@@ -162,8 +162,8 @@ impl Context<'_> {
     }
 
     /// Whether the data just given to [`Handler::collect_incoming_data`] ends its
-    /// frame: [`Handler::found_terminator`] follows at once. With no data gathered
-    /// before, it is then the whole frame.
+    /// frame: [`Handler::found_terminator`] follows at once. If no data of that
+    /// frame came earlier, it is the whole frame.
     pub fn ends_frame(&self) -> bool {
         self.framer.frame_end_pending()
     }
