@@ -170,6 +170,17 @@ impl LengthPrefix {
     /// length-delimited stream: seven bits per byte, least significant first, the
     /// high bit set on every byte but the last. More than 10 bytes, or a value past
     /// `u64::MAX`, is malformed.
+    ///
+    /// ```
+    /// use asynchat::{Event, Framer, LengthPrefix, Terminator};
+    ///
+    /// let mut framer = Framer::new(Terminator::LengthPrefixed(LengthPrefix::varint()));
+    /// let mut input = &[0x03, b'a', b'b', b'c', 0xff, 0xff][..];
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"abc")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// assert_eq!(framer.header(), [0x03]);
+    /// assert_eq!(framer.next_event(&mut input), None); // the next header is not whole
+    /// ```
     pub const fn varint() -> Self {
         Self::with_format(Format::Varint)
     }
@@ -177,11 +188,45 @@ impl LengthPrefix {
     /// A netstring: `<decimal length>:<body>,`. A header of anything but digits and
     /// its colon, a length with a leading zero, or a body not followed by `,` is
     /// malformed.
+    ///
+    /// ```
+    /// use asynchat::{Event, Framer, LengthPrefix, MalformedReason, Terminator};
+    ///
+    /// let mut framer = Framer::new(Terminator::LengthPrefixed(LengthPrefix::netstring()));
+    /// let mut input = &b"5:hello,2:hi;"[..];
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"hello")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"hi")));
+    /// let Some(Event::Malformed(malformed)) = framer.next_event(&mut input) else { panic!() };
+    /// assert_eq!(malformed.position, 12);
+    /// assert_eq!(malformed.reason, MalformedReason::BadTrailer { expected: b',', found: b';' });
+    /// ```
     pub const fn netstring() -> Self {
         Self::with_format(Format::Netstring).trailer(b",")
     }
 
     /// A header read by `decode`; see [`DecodeLength`] for its contract.
+    ///
+    /// RESP's bulk strings, `$<length>\r\n<bytes>\r\n`:
+    ///
+    /// ```
+    /// use asynchat::{Decoded, Event, Framer, LengthPrefix, Terminator};
+    ///
+    /// fn bulk(header: &[u8]) -> Result<Decoded, &'static str> {
+    ///     let Some(end) = header.windows(2).position(|w| w == b"\r\n") else {
+    ///         return Ok(Decoded::Incomplete);
+    ///     };
+    ///     let digits = header[..end].strip_prefix(b"$").ok_or("not a bulk string")?;
+    ///     let len = std::str::from_utf8(digits).ok().and_then(|d| d.parse().ok());
+    ///     Ok(Decoded::Header { len: end + 2, body_len: len.ok_or("bad length")? })
+    /// }
+    ///
+    /// let resp = LengthPrefix::custom(bulk).trailer(b"\r\n");
+    /// let mut framer = Framer::new(Terminator::LengthPrefixed(resp));
+    /// let mut input = &b"$5\r\nhello\r\n"[..];
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"hello")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// ```
     pub const fn custom(decode: DecodeLength) -> Self {
         Self::with_format(Format::Custom(decode))
     }
@@ -195,13 +240,29 @@ impl LengthPrefix {
 
     /// Adds `adjustment` to the declared length to get the body's length: for
     /// example `-(header length)` when the length counts the header too. A result
-    /// below 0 or past `u64::MAX` is malformed.
+    /// below 0 or past `u64::MAX` is malformed. As Netty's `lengthAdjustment`;
+    /// tokio-util's `length_adjustment` counts from the end of the bytes it skips
+    /// instead, so with its `num_skip(s)` use `length_adjustment + s - header length`.
     pub const fn adjust(mut self, adjustment: i64) -> Self {
         self.adjustment = adjustment;
         self
     }
 
     /// Reports the whole header as data, before the body.
+    ///
+    /// A one-byte type, then a two-byte length that counts the whole frame, as
+    /// Netty's `LengthFieldBasedFrameDecoder` would be set up for it:
+    ///
+    /// ```
+    /// use asynchat::{ByteOrder, Event, Framer, LengthPrefix, Terminator};
+    ///
+    /// let prefix = LengthPrefix::fixed(2, ByteOrder::BigEndian).offset(1).adjust(-3).keep_header();
+    /// let mut framer = Framer::new(Terminator::LengthPrefixed(prefix));
+    /// let mut input = &b"T\x00\x05hi"[..];
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"T\x00\x05")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"hi")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// ```
     pub const fn keep_header(self) -> Self {
         self.strip(0)
     }

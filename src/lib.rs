@@ -8,11 +8,14 @@
 //!
 //! - [`Framer`] consumes byte slices and yields [`Event::Data`] (borrowed, never
 //!   copied where it can be avoided) and [`Event::Terminator`]. The [`Terminator`]
-//!   is a byte string, a byte count, or none, and may change after any event; so
-//!   may the optional maximum length of a line (a frame of unknown length), past
+//!   is a byte string, several of them ([`Terminator::lines`] for `\n` with an
+//!   optional `\r`), a byte count, a length header ([`LengthPrefix`]: fixed-width
+//!   fields, protobuf varints, netstrings, or a decoder of your own) or none, and
+//!   may change after any event; so may the optional maximum frame length, past
 //!   which a frame is reported ([`Event::TooLong`]) and skipped to its end
-//!   ([`Event::Discarded`]); a count is its own bound. The end of the stream is an
-//!   input too: what remains comes out, then [`Event::End`].
+//!   ([`Event::Discarded`]); a count is its own bound, a length header is checked
+//!   before its body. The end of the stream is an input too: what remains comes
+//!   out, then [`Event::End`].
 //! - [`FrameReader`] and the adapters hand out whole frames ([`Frame`]), and refuse
 //!   a count larger than they buffer where it is set.
 //! - [`Outbox`] queues buffers (borrowed or owned, never copied) and lazy

@@ -80,6 +80,18 @@ impl<const N: usize> Terminator<N> {
     /// servers of text protocols accept (tokio-util's `LinesCodec`, Netty's
     /// `LineBasedFrameDecoder`). Any of `\r\n` (index 0) or `\n` (index 1).
     ///
+    /// ```
+    /// use asynchat::{Event, Framer, Terminator};
+    ///
+    /// let mut framer = Framer::new(Terminator::lines());
+    /// let mut input = &b"unix\nwindows\r\n"[..];
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"unix")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"windows")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// assert_eq!(framer.matched_delimiter(), 0); // `\r\n`
+    /// ```
+    ///
     /// # Panics
     ///
     /// If `N` is less than 3 (a compile error in a `const`).
@@ -92,6 +104,19 @@ impl<const N: usize> Terminator<N> {
 
     /// Several byte-string terminators at once: a frame ends where the first of
     /// them is complete (see [`Delimiters`]).
+    ///
+    /// ```
+    /// use asynchat::{Event, Framer, Terminator};
+    ///
+    /// let mut framer = Framer::new(Terminator::any_of(&[b";", b"\r\n"]).unwrap());
+    /// let mut input = &b"a=1;b=2\r\n"[..];
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"a=1")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// assert_eq!(framer.matched_delimiter(), 0);
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"b=2")));
+    /// assert_eq!(framer.next_event(&mut input), Some(Event::Terminator));
+    /// assert_eq!(framer.matched_delimiter(), 1);
+    /// ```
     ///
     /// # Errors
     ///
