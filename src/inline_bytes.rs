@@ -5,12 +5,14 @@ use core::fmt;
 use core::ops::Deref;
 
 /// The most bytes an [`InlineBytes`] holds: enough for any header
-/// [`LengthPrefix::encode_header`](crate::LengthPrefix::encode_header) writes.
+/// [`LengthPrefix::encode_header`](crate::LengthPrefix::encode_header) writes, and
+/// any trailer.
 pub const INLINE_CAPACITY: usize = 22;
 
-/// Up to [`INLINE_CAPACITY`] bytes, stored inline; pushed into an
-/// [`Outbox`](crate::Outbox) as [`Outgoing::Inline`](crate::Outgoing::Inline).
-/// It dereferences to its bytes.
+/// Up to [`INLINE_CAPACITY`] bytes, stored inline: a length header from
+/// [`LengthPrefix::encode_header`](crate::LengthPrefix::encode_header), which
+/// [`Outbox::push_length_prefixed`](crate::Outbox::push_length_prefixed) queues
+/// without an allocation. It dereferences to its bytes.
 #[derive(Clone, Copy)]
 pub struct InlineBytes {
     bytes: [u8; INLINE_CAPACITY],
