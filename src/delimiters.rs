@@ -342,6 +342,25 @@ mod tests {
         let d = delims(&[b"ab", b"c"]);
         assert_eq!(d.get(1), Some(&b"c"[..]));
         assert_eq!(d.get(2), None);
+        assert_eq!((d.len(), d.is_empty()), (2, false));
         assert_eq!(std::format!("{d:?}"), r#"[b"ab", b"c"]"#);
+    }
+
+    #[test]
+    fn equal_when_the_strings_are() {
+        use core::hash::{BuildHasher, BuildHasherDefault};
+        type Hasher = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+        let hash = |d: &Delimiters<16>| Hasher::default().hash_one(d);
+        let a = delims(&[b"ab", b"c"]);
+        assert_eq!(a, delims(&[b"ab", b"c"]));
+        assert_eq!(hash(&a), hash(&delims(&[b"ab", b"c"])));
+        for other in [
+            delims(&[b"a", b"bc"]),
+            delims(&[b"c", b"ab"]),
+            delims(&[b"ab"]),
+        ] {
+            assert_ne!(a, other);
+            assert_ne!(hash(&a), hash(&other));
+        }
     }
 }

@@ -193,6 +193,9 @@ frames!(lines_limit_excludes_the_cr: lines(), limit 2, b"ab\r\nabc\n" => [
 frames!(any_of_first_to_complete: any_of(&[b"abcd", b"c", b";"]), b"xabcdy;abd;" => [
     d(b"xab"), T, d(b"dy"), T, d(b"abd"), T, OK,
 ]);
+frames!(any_of_shortest_at_the_same_start: any_of(&[b"ab", b"a"]), b"xaby" => [
+    d(b"x"), T, d(b"by"), cut(2, None, 4),
+]);
 frames!(any_of_longest_at_the_same_end: any_of(&[b"b", b"ab", b"xab"]), b"1xab2ab3b" => [
     d(b"1"), T, d(b"2"), T, d(b"3"), T, OK,
 ]);
@@ -747,6 +750,8 @@ fn terms() -> Vec<Term> {
         lines(),
         any_of(&[b"ab", b"b", b"a."]),
         any_of(&[b"aab", b".", b"x\r"]),
+        // One a prefix of another; the same string twice.
+        any_of(&[b"ab", b"a", b"\n", b"\n"]),
         Term::Prefixed(fixed(1, true)),
         Term::Prefixed(Prefix {
             offset: 1,

@@ -453,15 +453,25 @@ impl Case {
                         );
                     }
                     Event::Terminator | Event::Discarded { .. } => {
-                        push(
-                            &mut events,
-                            match event {
-                                Event::Discarded { frame_len, kind } => {
-                                    Ev::Discarded { frame_len, kind }
-                                }
-                                _ => Ev::Terminator,
-                            },
-                        );
+                        let ev = match event {
+                            Event::Discarded { frame_len, kind } => {
+                                Ev::Discarded { frame_len, kind }
+                            }
+                            _ => Ev::Terminator,
+                        };
+                        if let (Ev::Terminator, Terminator::AnyOf(delimiters)) =
+                            (&ev, framer.terminator())
+                        {
+                            // The delimiter said to have ended the frame is the one
+                            // just consumed, at its first place in the list.
+                            let end = framer.position() as usize;
+                            let matched = framer.matched_delimiter();
+                            let string = delimiters.get(matched).expect("a delimiter index");
+                            assert!(self.input[..end].ends_with(string), "matched {matched}");
+                            let first = delimiters.iter().position(|d| d == string);
+                            assert_eq!(first, Some(matched), "not the first of equal strings");
+                        }
+                        push(&mut events, ev);
                         assert!(!framer.is_skipping());
                         assert_eq!(framer.frame_len(), 0);
                         if let Some(change) = self.change(ends) {
