@@ -4,7 +4,7 @@
 use arbitrary::{Arbitrary, Result, Unstructured};
 
 use crate::delimiters::{Delimiters, MAX_DELIMITERS};
-use crate::length_prefix::{ByteOrder, Decoded, LengthPrefix, MAX_TRAILER_LEN};
+use crate::length_prefix::{ByteOrder, Decoded, HeaderError, LengthPrefix, MAX_TRAILER_LEN};
 use crate::terminator::{Delimiter, Terminator};
 
 impl<'a, const N: usize> Arbitrary<'a> for Delimiter<N> {
@@ -35,12 +35,19 @@ impl<'a, const N: usize> Arbitrary<'a> for Delimiters<N> {
 }
 
 /// A custom length decoder for fuzzing: four hexadecimal digits, as ADB writes.
-fn four_hex_digits(header: &[u8]) -> core::result::Result<Decoded, &'static str> {
+fn four_hex_digits(header: &[u8]) -> core::result::Result<Decoded, HeaderError> {
+    if let Some(at) = header.iter().take(4).position(|b| !b.is_ascii_hexdigit()) {
+        let byte = header[at];
+        return Err(HeaderError::UnexpectedByte {
+            at: at as u16,
+            byte,
+        });
+    }
     let Some(digits) = header.get(..4) else {
         return Ok(Decoded::Incomplete);
     };
-    let text = core::str::from_utf8(digits).map_err(|_| "not hexadecimal")?;
-    let body_len = u64::from_str_radix(text, 16).map_err(|_| "not hexadecimal")?;
+    let text = core::str::from_utf8(digits).map_err(|_| HeaderError::Other(0))?;
+    let body_len = u64::from_str_radix(text, 16).map_err(|_| HeaderError::Other(0))?;
     Ok(Decoded::Header { len: 4, body_len })
 }
 

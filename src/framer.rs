@@ -572,7 +572,8 @@ impl<const N: usize> Framer<N> {
                     match decoded {
                         Err(reason) => return (Some(self.malformed(header_start, reason)), input),
                         Ok(Decoded::Incomplete) if held_len + input.len() >= N => {
-                            let reason = MalformedReason::HeaderTooLong { capacity: N };
+                            let capacity = u32::try_from(N).unwrap_or(u32::MAX);
+                            let reason = MalformedReason::HeaderTooLong { capacity };
                             return (Some(self.malformed(header_start, reason)), input);
                         }
                         Ok(Decoded::Incomplete) if self.ending => {

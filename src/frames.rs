@@ -174,15 +174,17 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
         loop {
             let start: &'i [u8] = input;
             let data = match self.framer.next_event(input)? {
-                // Held-back bytes and a header come from the framer's storage.
-                Event::Data(data) if !start.as_ptr_range().contains(&data.as_ptr()) => {
-                    self.buffer.extend(data);
-                    continue;
-                }
-                // Input data starts where the input did, or after a header.
                 Event::Data(data) => {
-                    let skipped = data.as_ptr() as usize - start.as_ptr() as usize;
-                    &start[skipped..skipped + data.len()]
+                    // Input data starts where the input did, or after a header;
+                    // held-back bytes and a header come from the framer's storage.
+                    let skipped = (data.as_ptr() as usize).wrapping_sub(start.as_ptr() as usize);
+                    match start.get(skipped..skipped.wrapping_add(data.len())) {
+                        Some(data) if skipped < start.len() => data,
+                        _ => {
+                            self.buffer.extend(data);
+                            continue;
+                        }
+                    }
                 }
                 Event::Terminator => {
                     self.handed_out = true;

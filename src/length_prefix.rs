@@ -32,8 +32,42 @@ pub enum Decoded {
 /// It must decide from the bytes it is given: once it answers for some bytes, it
 /// must give the same answer for any longer input that starts with them, so that
 /// the events do not depend on how the stream was cut into reads. An `Err` is a
-/// malformed header; its message is carried by [`Malformed`].
-pub type DecodeLength = fn(&[u8]) -> Result<Decoded, &'static str>;
+/// malformed header, carried by [`Malformed`] as [`MalformedReason::Rejected`].
+pub type DecodeLength = fn(&[u8]) -> Result<Decoded, HeaderError>;
+
+/// Why a [length decoder](DecodeLength) of the user's refused a header. Small and
+/// `Copy`, so that an [`Event`](crate::Event) stays four words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HeaderError {
+    /// A byte that has no place in the header, `at` bytes into it.
+    UnexpectedByte {
+        /// Offset of the byte in the header (after the offset bytes).
+        at: u16,
+        /// The byte.
+        byte: u8,
+    },
+    /// The length does not fit in a `u64`, or is past what the protocol allows.
+    LengthOutOfRange,
+    /// A reason of the decoder's own, by a code of its choosing.
+    Other(u16),
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeaderError::UnexpectedByte { at, byte } => {
+                write!(
+                    f,
+                    "byte \"{}\" at offset {at} of the header",
+                    byte.escape_ascii()
+                )
+            }
+            HeaderError::LengthOutOfRange => f.write_str("length out of range"),
+            HeaderError::Other(code) => write!(f, "reason {code}"),
+        }
+    }
+}
 
 /// The order of a fixed-width length field's bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -210,15 +244,18 @@ impl LengthPrefix {
     /// RESP's bulk strings, `$<length>\r\n<bytes>\r\n`:
     ///
     /// ```
-    /// use asynchat::{Decoded, Event, Framer, LengthPrefix, Terminator};
+    /// use asynchat::{Decoded, Event, Framer, HeaderError, LengthPrefix, Terminator};
     ///
-    /// fn bulk(header: &[u8]) -> Result<Decoded, &'static str> {
+    /// fn bulk(header: &[u8]) -> Result<Decoded, HeaderError> {
+    ///     if let Some(&byte) = header.first().filter(|&&b| b != b'$') {
+    ///         return Err(HeaderError::UnexpectedByte { at: 0, byte });
+    ///     }
     ///     let Some(end) = header.windows(2).position(|w| w == b"\r\n") else {
     ///         return Ok(Decoded::Incomplete);
     ///     };
-    ///     let digits = header[..end].strip_prefix(b"$").ok_or("not a bulk string")?;
-    ///     let len = std::str::from_utf8(digits).ok().and_then(|d| d.parse().ok());
-    ///     Ok(Decoded::Header { len: end + 2, body_len: len.ok_or("bad length")? })
+    ///     let len = std::str::from_utf8(&header[1..end]).ok().and_then(|d| d.parse().ok());
+    ///     let body_len = len.ok_or(HeaderError::LengthOutOfRange)?;
+    ///     Ok(Decoded::Header { len: end + 2, body_len })
     /// }
     ///
     /// let resp = LengthPrefix::custom(bulk).trailer(b"\r\n");
@@ -320,12 +357,10 @@ impl LengthPrefix {
             Format::Netstring => decode_netstring(field)?,
             Format::Custom(decode) => match decode(field) {
                 Ok(Decoded::Header { len, .. }) if len == 0 || len > field.len() => {
-                    return Err(MalformedReason::Rejected(
-                        "the length decoder claimed a header it was not given",
-                    ))
+                    return Err(MalformedReason::DecoderClaimedTooMuch)
                 }
                 Ok(decoded) => decoded,
-                Err(message) => return Err(MalformedReason::Rejected(message)),
+                Err(error) => return Err(MalformedReason::Rejected(error)),
             },
         };
         Ok(match decoded {
@@ -487,8 +522,8 @@ pub enum MalformedReason {
     /// The header did not end within the framer's capacity (its const parameter
     /// `N`), so it cannot be read.
     HeaderTooLong {
-        /// The most header bytes the framer holds.
-        capacity: usize,
+        /// The most header bytes the framer holds (saturated at `u32::MAX`).
+        capacity: u32,
     },
     /// A varint of more than 10 bytes, or past `u64::MAX`.
     VarintTooLong,
@@ -507,8 +542,11 @@ pub enum MalformedReason {
         /// The byte found instead.
         found: u8,
     },
-    /// The user's length decoder refused the header, with this message.
-    Rejected(&'static str),
+    /// The user's length decoder refused the header.
+    Rejected(HeaderError),
+    /// The user's length decoder said the header is empty, or longer than the bytes
+    /// it was given: a bug in the decoder, reported rather than trusted.
+    DecoderClaimedTooMuch,
 }
 
 /// A length-prefixed frame whose header or trailer cannot be read: the stream
@@ -549,9 +587,13 @@ impl fmt::Display for Malformed {
                 found.escape_ascii(),
                 expected.escape_ascii()
             ),
-            MalformedReason::Rejected(message) => {
-                write!(f, "length header at byte {at} refused: {message}")
+            MalformedReason::Rejected(error) => {
+                write!(f, "length header at byte {at} refused: {error}")
             }
+            MalformedReason::DecoderClaimedTooMuch => write!(
+                f,
+                "the length decoder claimed a header at byte {at} it was not given"
+            ),
         }
     }
 }
@@ -704,10 +746,25 @@ mod tests {
                 body_len: 0,
             })
         });
-        assert!(matches!(
+        assert_eq!(
             liar.decode(b"ab"),
-            Err(MalformedReason::Rejected(_))
-        ));
+            Err(MalformedReason::DecoderClaimedTooMuch)
+        );
+        let empty = LengthPrefix::custom(|_| {
+            Ok(Decoded::Header {
+                len: 0,
+                body_len: 0,
+            })
+        });
+        assert_eq!(
+            empty.decode(b"ab"),
+            Err(MalformedReason::DecoderClaimedTooMuch)
+        );
+        let no = LengthPrefix::custom(|_| Err(HeaderError::Other(7)));
+        assert_eq!(
+            no.decode(b"a"),
+            Err(MalformedReason::Rejected(HeaderError::Other(7)))
+        );
     }
 
     #[test]

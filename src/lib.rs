@@ -207,8 +207,8 @@ pub use framer::{Event, Framer};
 pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
 pub use inline_bytes::{InlineBytes, INLINE_CAPACITY};
 pub use length_prefix::{
-    ByteOrder, DecodeLength, Decoded, EncodeError, LengthPrefix, Malformed, MalformedReason,
-    MAX_TRAILER_LEN,
+    ByteOrder, DecodeLength, Decoded, EncodeError, HeaderError, LengthPrefix, Malformed,
+    MalformedReason, MAX_TRAILER_LEN,
 };
 #[cfg(feature = "alloc")]
 pub use outbox::VecOutbox;

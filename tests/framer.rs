@@ -4,7 +4,7 @@
 
 mod support;
 
-use asynchat::{Event, FrameKind, Framer, MalformedReason, Terminator};
+use asynchat::{Event, FrameKind, Framer, HeaderError, MalformedReason, Terminator};
 use support::framer_model::{slices, Case, Change, Ev, Format, Prefix, Term};
 use support::rng::Rng;
 
@@ -231,7 +231,8 @@ frames!(netstring_leading_zero: Term::Prefixed(prefixed(Format::Netstring)), b"0
 ]);
 frames!(custom_hex_lengths: Term::Prefixed(prefixed(Format::Hex4)), b"0002OK000aabcdefghij00x1" => [
     d(b"OK"), T, d(b"abcdefghij"), T,
-    malformed(20, MalformedReason::Rejected("not four hex digits")), d(b"00x1"), OK,
+    malformed(20, MalformedReason::Rejected(HeaderError::UnexpectedByte { at: 2, byte: b'x' })),
+    d(b"00x1"), OK,
 ]);
 frames!(header_cut_off_is_data: Term::Prefixed(fixed(4, true)), b"\x00\x00" => [
     d(b"\x00\x00"), cut(2, None, 2),

@@ -5,7 +5,8 @@
 //! runs the fuzzer's checks.
 
 use asynchat::{
-    ByteOrder, Decoded, Event, FrameKind, Framer, LengthPrefix, MalformedReason, Terminator,
+    ByteOrder, Decoded, Event, FrameKind, Framer, HeaderError, LengthPrefix, MalformedReason,
+    Terminator,
 };
 
 /// Capacity used by the property checks: small, so long terminators hit the limit.
@@ -51,13 +52,17 @@ pub enum Format {
 }
 
 /// The custom decoder the model uses: four hex digits, as ADB writes its lengths.
-pub fn hex4(header: &[u8]) -> Result<Decoded, &'static str> {
+pub fn hex4(header: &[u8]) -> Result<Decoded, HeaderError> {
+    if let Some(at) = header.iter().take(4).position(|b| !b.is_ascii_hexdigit()) {
+        let byte = header[at];
+        return Err(HeaderError::UnexpectedByte {
+            at: at as u16,
+            byte,
+        });
+    }
     let Some(digits) = header.get(..4) else {
         return Ok(Decoded::Incomplete);
     };
-    if !digits.iter().all(u8::is_ascii_hexdigit) {
-        return Err("not four hex digits");
-    }
     let text = std::str::from_utf8(digits).unwrap();
     Ok(Decoded::Header {
         len: 4,
@@ -163,7 +168,7 @@ impl Prefix {
             Format::Hex4 => match hex4(field) {
                 Ok(Decoded::Incomplete) => return Ok(None),
                 Ok(Decoded::Header { len, body_len }) => (len, u128::from(body_len)),
-                Err(message) => return Err(MalformedReason::Rejected(message)),
+                Err(error) => return Err(MalformedReason::Rejected(error)),
             },
         };
         let (len, value) = found;
@@ -619,7 +624,9 @@ fn reference_prefixed(
             malformed(
                 events,
                 pos,
-                MalformedReason::HeaderTooLong { capacity: CAP },
+                MalformedReason::HeaderTooLong {
+                    capacity: CAP as u32,
+                },
             );
             return Prefixed::Malformed {
                 at: pos,
