@@ -1153,3 +1153,65 @@ fn length_prefixed_streams_against_reference() {
         }
     }
 }
+
+/// Bytes held back under a byte-string terminator, then a length prefix set in the
+/// middle of the frame: the held bytes are read as its header, and those past the
+/// header as its body (or trailer), before any later input.
+#[test]
+fn held_bytes_past_a_header_set_mid_frame() {
+    use asynchat::{ByteOrder, LengthPrefix};
+    let one_byte = LengthPrefix::fixed(1, ByteOrder::BigEndian);
+    let start = |held: &[u8]| {
+        let mut terminator = held.to_vec();
+        terminator.push(b'q');
+        let mut framer = Framer::new(Terminator::bytes(&terminator).unwrap());
+        let input = [b"x", held].concat();
+        let mut rest = &input[..];
+        assert_eq!(framer.next_event(&mut rest), Some(Event::Data(b"x")));
+        assert_eq!(framer.next_event(&mut rest), None);
+        assert_eq!(framer.held_back(), held);
+        framer
+    };
+    let events = |framer: &mut Framer, mut input: &[u8]| {
+        let mut events = Vec::new();
+        while let Some(event) = framer.next_event(&mut input) {
+            events.push(ev(event));
+        }
+        events
+    };
+
+    // The body comes from the held bytes, then the next frame from the input.
+    let mut framer = start(b"\x01z");
+    framer.set_terminator(Terminator::LengthPrefixed(one_byte));
+    assert_eq!(events(&mut framer, b"\x02hi"), [d(b"z"), T, d(b"hi"), T]);
+    assert_eq!(framer.position(), 6);
+
+    // Past the limit: the held body is skipped, and the frame counts the `x`.
+    let mut framer = start(b"\x01z");
+    framer.set_terminator(Terminator::LengthPrefixed(one_byte));
+    framer.set_max_frame_len(Some(1));
+    assert_eq!(
+        events(&mut framer, b""),
+        [too_long_prefixed(1, 1), discarded_prefixed(2)]
+    );
+
+    // A trailer from the held bytes, good and bad.
+    let mut framer = start(b"\x00z");
+    framer.set_terminator(Terminator::LengthPrefixed(one_byte.trailer(b"z")));
+    assert_eq!(events(&mut framer, b""), [T]);
+    let mut framer = start(b"\x00y");
+    framer.set_terminator(Terminator::LengthPrefixed(one_byte.trailer(b"z")));
+    assert_eq!(
+        events(&mut framer, b""),
+        [
+            malformed(
+                2,
+                MalformedReason::BadTrailer {
+                    expected: b'z',
+                    found: b'y'
+                }
+            ),
+            d(b"y"),
+        ]
+    );
+}
