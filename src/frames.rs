@@ -179,8 +179,8 @@ impl<B: FrameBuffer, const N: usize> FrameReader<B, N> {
                     // held-back bytes and a header come from the framer's storage.
                     let skipped = (data.as_ptr() as usize).wrapping_sub(start.as_ptr() as usize);
                     match start.get(skipped..skipped.wrapping_add(data.len())) {
-                        Some(data) if skipped < start.len() => data,
-                        _ => {
+                        Some(data) => data,
+                        None => {
                             self.buffer.extend(data);
                             continue;
                         }

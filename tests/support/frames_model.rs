@@ -138,6 +138,17 @@ pub fn terms() -> Vec<Term> {
                 b"\n",
             ),
             prefix(Format::Varint, Some(1), b""),
+            // A type byte before a one-byte length; only the length reported.
+            Term::Prefixed(Prefix {
+                format: Format::Fixed {
+                    width: 1,
+                    big_endian: true,
+                },
+                offset: 1,
+                adjust: -97,
+                strip: Some(1),
+                trailer: vec![],
+            }),
             Term::None,
         ])
         .collect()
