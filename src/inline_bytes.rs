@@ -70,5 +70,7 @@ mod tests {
             std::format!("{:?}", InlineBytes::new(b"a\n").unwrap()),
             r#"b"a\n""#
         );
+        assert_eq!(InlineBytes::new(b"ab"), InlineBytes::new(b"ab"));
+        assert_ne!(InlineBytes::new(b"ab"), InlineBytes::new(b"a"));
     }
 }

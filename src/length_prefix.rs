@@ -786,6 +786,34 @@ mod tests {
     }
 
     #[test]
+    fn framings_compare_and_hash_by_what_they_read() {
+        use core::hash::{BuildHasher, BuildHasherDefault};
+        type Hasher = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+        let hash = |p: &LengthPrefix| Hasher::default().hash_one(p);
+        fn one(_: &[u8]) -> Result<Decoded, HeaderError> {
+            Ok(Decoded::Incomplete)
+        }
+        fn other(_: &[u8]) -> Result<Decoded, HeaderError> {
+            Err(HeaderError::Other(1))
+        }
+        let framings = [
+            LengthPrefix::fixed(2, ByteOrder::BigEndian),
+            LengthPrefix::fixed(2, ByteOrder::LittleEndian),
+            LengthPrefix::fixed(3, ByteOrder::BigEndian),
+            LengthPrefix::varint(),
+            LengthPrefix::netstring(),
+            LengthPrefix::custom(one),
+            LengthPrefix::custom(other),
+        ];
+        for (i, a) in framings.iter().enumerate() {
+            for (j, b) in framings.iter().enumerate() {
+                assert_eq!(a == b, i == j, "{a:?} {b:?}");
+                assert_eq!(hash(a) == hash(b), i == j, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn messages_say_where() {
         let malformed = Malformed {
             position: 7,
