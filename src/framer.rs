@@ -94,6 +94,13 @@ pub enum Event<'a> {
     Malformed(Malformed),
 }
 
+/// Data bytes taken for an event: a run of the held-back bytes, or input.
+#[derive(Clone, Copy)]
+enum Taken<'i> {
+    Held { start: usize, len: usize },
+    Input(&'i [u8]),
+}
+
 /// Where the framer is in a length-prefixed frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LengthState {
@@ -511,15 +518,7 @@ impl<const N: usize> Framer<N> {
             let source_len = if from_held > 0 { from_held } else { data_len };
             let len =
                 usize::try_from(allowed).map_or(source_len, |allowed| allowed.min(source_len));
-            let held_start = self.held_start;
-            let from_input = if from_held > 0 {
-                &[][..]
-            } else {
-                let (data, rest) = input.split_at(len);
-                input = rest;
-                data
-            };
-            self.account_data(len, from_held > 0);
+            let taken = self.take_data(&mut input, len, from_held > 0);
             if len == data_len {
                 if let Some(end_len) = end_len {
                     // Taking the end now saves the next call a search (asynchat, too,
@@ -528,12 +527,7 @@ impl<const N: usize> Framer<N> {
                     self.gate = Gate::FrameEnd;
                 }
             }
-            let data = if from_held > 0 {
-                &self.held[held_start..held_start + len]
-            } else {
-                from_input
-            };
-            return (Some(Event::Data(data)), input);
+            return (Some(Event::Data(self.lend(taken))), input);
         }
     }
 
@@ -580,20 +574,8 @@ impl<const N: usize> Framer<N> {
                             // A header cut off by the end of the stream is data of
                             // the truncated frame: nothing is dropped in silence.
                             let len = if held_len > 0 { held_len } else { input.len() };
-                            let from_input = if held_len > 0 {
-                                &[][..]
-                            } else {
-                                let (data, rest) = input.split_at(len);
-                                input = rest;
-                                data
-                            };
-                            self.account_data(len, held_len > 0);
-                            let data = if held_len > 0 {
-                                &self.held[..len]
-                            } else {
-                                from_input
-                            };
-                            return (Some(Event::Data(data)), input);
+                            let taken = self.take_data(&mut input, len, held_len > 0);
+                            return (Some(Event::Data(self.lend(taken))), input);
                         }
                         Ok(Decoded::Incomplete) => {
                             self.hold_back(core::mem::take(&mut input));
@@ -653,15 +635,7 @@ impl<const N: usize> Framer<N> {
                         return (event, input);
                     }
                     let len = usize::try_from(remaining).map_or(source_len, |r| r.min(source_len));
-                    let held_start = self.held_start;
-                    let from_input = if held_len > 0 {
-                        &[][..]
-                    } else {
-                        let (data, rest) = input.split_at(len);
-                        input = rest;
-                        data
-                    };
-                    self.account_data(len, held_len > 0);
+                    let taken = self.take_data(&mut input, len, held_len > 0);
                     self.length_state = LengthState::Body(remaining - len as u64);
                     if self.is_skipping() {
                         continue;
@@ -670,12 +644,7 @@ impl<const N: usize> Framer<N> {
                         self.length_state = LengthState::Header;
                         self.gate = Gate::FrameEnd;
                     }
-                    let data = if held_len > 0 {
-                        &self.held[held_start..held_start + len]
-                    } else {
-                        from_input
-                    };
-                    return (Some(Event::Data(data)), input);
+                    return (Some(Event::Data(self.lend(taken))), input);
                 }
                 LengthState::Trailer(matched) => {
                     let trailer = prefix.trailer_bytes();
@@ -718,6 +687,33 @@ impl<const N: usize> Framer<N> {
         self.held.truncate(kept);
         self.held_start = 0;
         self.header_len = 0;
+    }
+
+    /// Takes `len` data bytes of the current frame from the held-back bytes (if
+    /// `from_held`) or the front of `input`, and counts them.
+    #[inline(always)]
+    fn take_data<'i>(&mut self, input: &mut &'i [u8], len: usize, from_held: bool) -> Taken<'i> {
+        let taken = if from_held {
+            Taken::Held {
+                start: self.held_start,
+                len,
+            }
+        } else {
+            let (data, rest) = input.split_at(len);
+            *input = rest;
+            Taken::Input(data)
+        };
+        self.account_data(len, from_held);
+        taken
+    }
+
+    /// The bytes `take_data` took, lent from the held storage or the input.
+    #[inline(always)]
+    fn lend<'a, 'i: 'a>(&'a self, taken: Taken<'i>) -> &'a [u8] {
+        match taken {
+            Taken::Held { start, len } => &self.held[start..start + len],
+            Taken::Input(data) => data,
+        }
     }
 
     /// Counts `len` data bytes of the current frame, just taken from the held-back
