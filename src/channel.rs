@@ -43,30 +43,39 @@ pub const DEFAULT_LINGER: Duration = Duration::from_secs(2);
 /// server between commands.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The error inside the `TimedOut` [`io::Error`] that [`Channel::run`] and
-/// [`Channel::handle_ready`] return when the peer made no progress for the idle
-/// timeout, or a blocking stream's own timeout passed: tell it apart with
-/// [`is_idle_timeout`].
+/// Why a channel gave up on its peer: the error inside the `TimedOut` [`io::Error`]
+/// that [`Channel::run`] and [`Channel::handle_ready`] return. Tell it apart from an
+/// error of the stream with [`Timeout::of`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IdleTimeout {
-    /// How long the peer sent nothing and took no reply.
-    pub idle_for: Duration,
+pub enum Timeout {
+    /// The peer sent no byte and took no byte of the replies for this long: the idle
+    /// timeout ([`Channel::set_idle_timeout`]), or, with none, a blocking stream's own
+    /// read or write timeout.
+    Idle(Duration),
+    /// The peer started a frame and had not finished it after this long: the frame
+    /// timeout ([`Channel::set_frame_timeout`]).
+    Frame(Duration),
 }
 
-impl core::fmt::Display for IdleTimeout {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "the peer made no progress for {:?}", self.idle_for)
+impl Timeout {
+    /// The channel's timeout inside `error`, if that is what it holds.
+    pub fn of(error: &io::Error) -> Option<Timeout> {
+        error.get_ref()?.downcast_ref::<Timeout>().copied()
     }
 }
 
-impl std::error::Error for IdleTimeout {}
-
-/// Whether `error` is a channel's [`IdleTimeout`], not an error of the stream.
-pub fn is_idle_timeout(error: &io::Error) -> bool {
-    error
-        .get_ref()
-        .is_some_and(|inner| inner.is::<IdleTimeout>())
+impl core::fmt::Display for Timeout {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Timeout::Idle(idle_for) => write!(f, "the peer made no progress for {idle_for:?}"),
+            Timeout::Frame(open_for) => {
+                write!(f, "the peer left a frame unfinished for {open_for:?}")
+            }
+        }
+    }
 }
+
+impl std::error::Error for Timeout {}
 
 /// What the caller should do after a readiness call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,10 +154,12 @@ pub(crate) enum State {
 ///
 /// A peer that neither sends a byte nor takes a byte of the replies for the idle
 /// timeout ([`DEFAULT_IDLE_TIMEOUT`], [`set_idle_timeout`](Self::set_idle_timeout))
-/// ends the connection: [`run`](Self::run) and [`handle_ready`](Self::handle_ready)
-/// return a `TimedOut` error holding [`IdleTimeout`] ([`is_idle_timeout`]), and the
-/// channel is closed. An event loop learns when to call through
-/// [`deadline`](Self::deadline).
+/// ends the connection; so does, with a frame timeout
+/// ([`set_frame_timeout`](Self::set_frame_timeout), none by default), a peer that
+/// started a frame and has not finished it in that time, however steadily it
+/// trickles. [`run`](Self::run) and [`handle_ready`](Self::handle_ready) then return
+/// a `TimedOut` error holding a [`Timeout`] ([`Timeout::of`]), and the channel is
+/// closed. An event loop learns when to call through [`deadline`](Self::deadline).
 ///
 /// # Closing
 ///
@@ -173,6 +184,12 @@ pub struct Channel<S, H> {
     idle_timeout: Option<Duration>,
     /// When the peer last sent a byte or took one.
     last_progress: Instant,
+    frame_timeout: Option<Duration>,
+    /// When the read that began the unfinished frame was made; `None` between frames.
+    frame_started: Option<Instant>,
+    /// The framer's stream position at the last frame end: bytes consumed past it
+    /// belong to an unfinished frame.
+    frame_boundary: u64,
     /// The read and write timeout `run` last gave the stream.
     stream_timeout: Option<Duration>,
 }
@@ -210,6 +227,9 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             pending: None,
             idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
             last_progress: Instant::now(),
+            frame_timeout: None,
+            frame_started: None,
+            frame_boundary: 0,
             stream_timeout: None,
         }
     }
@@ -220,6 +240,19 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     /// written.
     pub fn set_idle_timeout(&mut self, idle_timeout: Option<Duration>) {
         self.idle_timeout = idle_timeout;
+    }
+
+    /// Sets how long a frame may take from its first byte to its end; `None` (the
+    /// default) lets it take any time, as long as the peer is not idle. A peer that
+    /// trickles a byte at a time, never idle, never finishing, is what this stops;
+    /// allow for the largest frame the protocol takes at the slowest rate it should
+    /// serve.
+    ///
+    /// The clock starts at the read that brings a frame's first byte, and stops at
+    /// the frame's end ([`Handler::found_terminator`], or the end of a frame that was
+    /// too long or malformed). It runs only while the channel is open.
+    pub fn set_frame_timeout(&mut self, frame_timeout: Option<Duration>) {
+        self.frame_timeout = frame_timeout;
     }
 
     /// Sets the read buffer's size (asynchat's `ac_in_buffer_size`); at least 1.
@@ -264,15 +297,16 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     ///
     /// The first I/O error other than `Interrupted`. When the peer makes no progress
     /// for the idle timeout, or, with no idle timeout, when the stream's own read or
-    /// write timeout passes, a `TimedOut` error holding [`IdleTimeout`]
-    /// ([`is_idle_timeout`] tells it apart). On a non-blocking stream, a read that
-    /// would block counts as the stream's timeout: use
-    /// [`handle_ready`](Self::handle_ready) there.
+    /// write timeout passes, a `TimedOut` error holding [`Timeout::Idle`]; when a
+    /// frame outlasts the frame timeout, one holding [`Timeout::Frame`]
+    /// ([`Timeout::of`] tells them apart from the stream's errors). On a
+    /// non-blocking stream, a read that would block counts as the stream's timeout:
+    /// use [`handle_ready`](Self::handle_ready) there.
     pub fn run(&mut self) -> io::Result<()> {
         // The caller may have set the stream's timeouts since the last call.
         self.stream_timeout = None;
         loop {
-            if let Some(deadline) = self.idle_deadline() {
+            if let Some(deadline) = self.give_up_at() {
                 // A zero timeout means none to the stream: at least a moment.
                 let moment = Duration::from_millis(1);
                 let left = deadline
@@ -294,8 +328,11 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 // passed, or a lingering read reached its deadline.
                 Status::Waiting if matches!(self.state, State::Lingering { .. }) => {}
                 Status::Waiting => match self.idle_timeout {
+                    _ if self.frame_deadline().is_some_and(|at| at <= Instant::now()) => {
+                        return Err(self.time_out())
+                    }
                     Some(idle) if self.last_progress.elapsed() < idle => {}
-                    _ => return Err(self.time_out()),
+                    _ => return Err(self.time_out_idle()),
                 },
             }
         }
@@ -310,12 +347,29 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     /// # Errors
     ///
     /// The first I/O error other than `Interrupted` and `WouldBlock`; what was queued
-    /// stays queued. Drop the channel.
+    /// stays queued. Once the idle or frame timeout has passed, a `TimedOut` error
+    /// holding a [`Timeout`]. Drop the channel.
     pub fn handle_ready(&mut self) -> io::Result<Status> {
-        if self.idle_deadline().is_some_and(|at| at <= Instant::now()) {
+        if self.give_up_at().is_some_and(|at| at <= Instant::now()) {
             return Err(self.time_out());
         }
         self.pump()
+    }
+
+    /// When the unfinished frame runs out of time, while the channel is open.
+    fn frame_deadline(&self) -> Option<Instant> {
+        match self.state {
+            State::Open => Some(self.frame_started? + self.frame_timeout?),
+            _ => None,
+        }
+    }
+
+    /// The earlier of the idle and the frame deadline.
+    fn give_up_at(&self) -> Option<Instant> {
+        match (self.idle_deadline(), self.frame_deadline()) {
+            (Some(idle), Some(frame)) => Some(idle.min(frame)),
+            (idle, frame) => idle.or(frame),
+        }
     }
 
     /// When the idle timeout runs out, unless the channel is closed or lingering
@@ -327,11 +381,24 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         }
     }
 
-    /// Closes the channel for a peer that made no progress.
+    /// Closes the channel for a peer past a deadline: the frame's, if it has passed,
+    /// else the idle one.
     fn time_out(&mut self) -> io::Error {
+        match (self.frame_deadline(), self.frame_started) {
+            (Some(at), Some(started)) if at <= Instant::now() => {
+                self.state = State::Closed;
+                let timeout = Timeout::Frame(started.elapsed());
+                io::Error::new(io::ErrorKind::TimedOut, timeout)
+            }
+            _ => self.time_out_idle(),
+        }
+    }
+
+    /// Closes the channel for a peer that made no progress.
+    fn time_out_idle(&mut self) -> io::Error {
         self.state = State::Closed;
-        let idle_for = self.last_progress.elapsed();
-        io::Error::new(io::ErrorKind::TimedOut, IdleTimeout { idle_for })
+        let timeout = Timeout::Idle(self.last_progress.elapsed());
+        io::Error::new(io::ErrorKind::TimedOut, timeout)
     }
 
     /// Whether to watch for readability: open, below the outbox's high watermark
@@ -354,14 +421,27 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         }
     }
 
-    /// When the channel gives up waiting for the peer: the end of the idle timeout,
-    /// or of the linger while it lingers. Call
-    /// [`handle_ready`](Self::handle_ready) once this has passed.
+    /// When the channel gives up waiting for the peer: the end of the idle timeout
+    /// or of the frame timeout, whichever comes first, or of the linger while it
+    /// lingers. Call [`handle_ready`](Self::handle_ready) once this has passed.
     pub fn deadline(&self) -> Option<Instant> {
         match self.state {
             State::Lingering { until } => Some(until),
-            _ => self.idle_deadline(),
+            _ => self.give_up_at(),
         }
+    }
+
+    /// The progress of the frame the peer is sending, if one is unfinished: when the
+    /// read that began it was made, and how many bytes of it the framer has taken
+    /// since (data, held-back and skipped bytes alike). `None` between frames, and
+    /// once the channel is no longer open. A server uses it to tell a slow peer from
+    /// an idle one.
+    pub fn frame_progress(&self) -> Option<(Instant, u64)> {
+        if self.state != State::Open {
+            return None;
+        }
+        let started = self.frame_started?;
+        Some((started, self.framer.position() - self.frame_boundary))
     }
 
     /// Bytes queued to send and not yet sent (buffers; producers are not counted).
@@ -477,7 +557,9 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                 }
                 reads += 1;
                 if let Some(pending) = self.pending.take() {
+                    let boundary = self.frame_boundary;
                     self.dispatch(pending);
+                    self.track_frame(boundary, self.last_progress);
                 }
                 continue;
             }
@@ -491,13 +573,31 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             match read_some(&mut self.stream, &mut self.read_buffer)? {
                 // While closing, `dispatch` calls no handler: the input is discarded.
                 ReadOutcome::Read(n) => {
-                    self.last_progress = Instant::now();
+                    let now = Instant::now();
+                    self.last_progress = now;
                     drained = n < self.read_buffer.len() && self.stream.short_read_drains();
+                    let boundary = self.frame_boundary;
                     self.dispatch(0..n);
+                    self.track_frame(boundary, now);
                 }
                 ReadOutcome::Eof => self.end_of_stream(),
                 ReadOutcome::WouldBlock => return Ok(Status::Waiting),
             }
+        }
+    }
+
+    /// After a dispatch that began with the last frame end at `boundary`: starts the
+    /// frame clock at `read_at` if an unfinished frame began in that input, stops it
+    /// if none is left.
+    fn track_frame(&mut self, boundary: u64, read_at: Instant) {
+        // Without a terminator there are no frames, only data, and none to finish.
+        if *self.framer.terminator() == Terminator::None {
+            self.frame_boundary = self.framer.position();
+        }
+        if self.framer.position() == self.frame_boundary {
+            self.frame_started = None;
+        } else if self.frame_started.is_none() || self.frame_boundary != boundary {
+            self.frame_started = Some(read_at);
         }
     }
 
@@ -564,12 +664,19 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                     handler.collect_incoming_data(&self.read_buffer[range], &mut ctx)
                 }
                 Dispatch::Held(held, len) => handler.collect_incoming_data(&held[..len], &mut ctx),
-                Dispatch::Terminator => handler.found_terminator(&mut ctx),
+                Dispatch::Terminator => {
+                    self.frame_boundary = ctx.framer.position();
+                    handler.found_terminator(&mut ctx)
+                }
                 Dispatch::TooLong(too_long) => handler.frame_too_long(too_long, &mut ctx),
                 Dispatch::Discarded(frame_len, kind) => {
+                    self.frame_boundary = ctx.framer.position();
                     handler.frame_discarded(frame_len, kind, &mut ctx)
                 }
-                Dispatch::Malformed(malformed) => handler.frame_malformed(malformed, &mut ctx),
+                Dispatch::Malformed(malformed) => {
+                    self.frame_boundary = ctx.framer.position();
+                    handler.frame_malformed(malformed, &mut ctx)
+                }
                 Dispatch::End(end) => {
                     handler.handle_eof(end, &mut ctx);
                     // Nothing more comes from the peer: write what is queued, close.

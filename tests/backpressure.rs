@@ -11,8 +11,13 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use asynchat::channel::{is_idle_timeout, Context, Handler, Status, Transport};
+use asynchat::channel::{Context, Handler, Status, Timeout, Transport};
 use asynchat::{Channel, Terminator};
+
+/// Whether `error` is the channel's idle timeout.
+fn is_idle_timeout(error: &io::Error) -> bool {
+    matches!(Timeout::of(error), Some(Timeout::Idle(_)))
+}
 
 const REPLY_LEN: usize = 1000;
 const REQUESTS: usize = 50;
