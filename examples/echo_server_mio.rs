@@ -12,20 +12,20 @@
 //!
 //! So a connection never holds more than one message, one reply of up to
 //! [`MAX_ECHO_LEN`] bytes plus the outbox's high watermark, and the fixed buffers,
-//! whatever the peer sends. Fairness: a connection gets a bounded share of work per
-//! readiness call ([`Status::Busy`] means "come back after the others"). Idle
-//! connections are closed after the idle timeout, so a full server still lets new
-//! clients in.
+//! whatever the peer sends. The loop is the library's
+//! [`asynchat::server`]: fair readiness calls, idle and frame timeouts, and at the
+//! connection cap the slowest peer gives way to a new one.
 //!
-//! usage: `cargo run --example echo_server_mio -- [PORT] [MAX_CONNECTIONS] [IDLE_SECS]`
-//! (port 0, the default, picks a free port; 1024 connections; 30 s; it prints
-//! `listening on <address>`).
+//! usage: `cargo run --features mio --example echo_server_mio -- [PORT]
+//! [MAX_CONNECTIONS] [IDLE_SECS] [FRAME_SECS]` (port 0, the default, picks a free
+//! port; 1024 connections; 30 s; 30 s; it prints `listening on <address>`).
 
 use std::io;
-use std::sync::atomic::AtomicBool;
+use std::net::TcpListener;
 use std::time::Duration;
 
 use asynchat::channel::{Context, Handler};
+use asynchat::server::Config;
 use asynchat::{FrameKind, FrameTooLong, Terminator};
 
 /// The longest command line, in bytes.
@@ -101,30 +101,31 @@ impl Handler for Echo {
     }
 }
 
-#[path = "common/server.rs"]
-pub mod server;
-
-pub use server::{Config, Stats};
-
-/// Serves the echo protocol on `listener` until `stop` is set.
-pub fn serve(
-    listener: std::net::TcpListener,
-    config: Config,
-    stop: &AtomicBool,
-    stats: &Stats,
-) -> io::Result<()> {
-    let lines = Terminator::literal(b"\n");
-    server::serve(listener, config, stop, stats, lines, Echo::default)
+/// `ECHO`'s frames: lines first.
+pub fn terminator() -> Terminator {
+    Terminator::literal(b"\n")
 }
+
+const USAGE: &str = "usage: echo_server_mio [PORT] [MAX_CONNECTIONS] [IDLE_SECS] [FRAME_SECS]";
 
 #[allow(dead_code)] // Unused when a test includes this file as a module.
 fn main() -> io::Result<()> {
-    let args = server::Args::parse("echo_server_mio [PORT] [MAX_CONNECTIONS] [IDLE_SECS]", 3);
-    let listener = server::bind(args.get(0, 0))?;
-    let config = Config {
-        max_connections: args.get(1, 1024),
-        idle_timeout: Duration::from_secs(args.get(2, 30)),
-        ..Config::default()
-    };
-    serve(listener, config, &AtomicBool::new(false), &Stats::default())
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .map(|arg| arg.parse().ok())
+        .collect::<Option<_>>()
+        .filter(|args: &Vec<u64>| args.len() <= 4)
+        .unwrap_or_else(|| {
+            eprintln!("{USAGE}");
+            std::process::exit(2)
+        });
+    let arg = |index: usize, default: u64| args.get(index).copied().unwrap_or(default);
+    let port = u16::try_from(arg(0, 0)).expect("a port");
+    let mut config = Config::default();
+    config.max_connections = arg(1, 1024) as usize;
+    config.idle_timeout = Some(Duration::from_secs(arg(2, 30)));
+    config.frame_timeout = Some(Duration::from_secs(arg(3, 30)));
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    println!("listening on {}", listener.local_addr()?);
+    asynchat::server::serve(listener, config, terminator(), |_peer| Echo::default())
 }

@@ -3,31 +3,33 @@
 //!
 //! Each request is framed by the crate: a header line (`*<n>`, `$<len>` or an inline
 //! command, at most [`MAX_LINE_LEN`] bytes), then each bulk argument by count
-//! (`Terminator::Count(len + 2)`, its CRLF included and checked). Bulk lengths over
-//! [`MAX_BULK_LEN`], argument counts over [`MAX_ARGS`], a header line over the limit
-//! or a malformed one get a RESP error and the connection closes once it is sent,
-//! as Redis does: after a protocol error the stream cannot be trusted.
+//! (`Terminator::Count(len + 2)`, its CRLF included and checked), its bytes going
+//! straight into the argument's buffer. A whole request, header lines included, may
+//! take at most [`MAX_REQUEST_LEN`] bytes, so a connection never holds more than one
+//! request of that size, however many arguments it announces. Past the limit, and
+//! on argument counts over [`MAX_ARGS`], a header line over its limit or a
+//! malformed one, the client gets a RESP error and the connection closes once it
+//! is sent, as Redis does: after a protocol error the stream cannot be trusted.
 //!
-//! usage: `cargo run --release --example redis_server -- PORT` (0 picks a free one; it
-//! prints `listening on ADDR`).
-
-#[allow(dead_code)] // Each example uses part of the shared loop.
-#[path = "common/server.rs"]
-mod server;
+//! usage: `cargo run --release --features mio --example redis_server -- PORT` (0
+//! picks a free one; it prints `listening on ADDR`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io;
+use std::net::TcpListener;
 use std::rc::Rc;
-use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
-use asynchat::channel::{Context, FrameHandler, Frames};
-use asynchat::{FrameKind, FrameTooLong, Outgoing, Terminator};
+use asynchat::channel::{Context, Handler};
+use asynchat::server::Config;
+use asynchat::{FrameTooLong, Outgoing, Terminator};
 
 /// The longest header line or inline command (Redis's `proto-inline-max-size`).
 const MAX_LINE_LEN: u64 = 64 * 1024;
-/// The longest bulk argument: 64 MiB (Redis allows 512 MiB).
-const MAX_BULK_LEN: u64 = 64 << 20;
+/// The most bytes one request may take, its lines and arguments together: 16 MiB
+/// (Redis allows a 512 MiB argument, in a query buffer of up to 1 GiB).
+const MAX_REQUEST_LEN: u64 = 16 << 20;
 /// The most arguments in one request.
 const MAX_ARGS: usize = 1 << 20;
 /// Argument buffers kept from one request for the next, and the most each keeps.
@@ -51,11 +53,15 @@ enum Expect {
 struct Resp {
     db: Db,
     expect: Expect,
-    /// The request's arguments: the first `argc` of `args`. The buffers stay from
-    /// one request to the next, so that a `PING` or a `GET` allocates nothing for
-    /// them.
+    /// The header line being received.
+    line: Vec<u8>,
+    /// The request's arguments: the first `argc` of `args`, the one at `argc` being
+    /// received. The buffers stay from one request to the next, so that a `PING` or
+    /// a `GET` allocates nothing for them.
     args: Vec<Vec<u8>>,
     argc: usize,
+    /// Bytes of the request so far, lines and arguments.
+    request_len: u64,
 }
 
 impl Resp {
@@ -63,19 +69,25 @@ impl Resp {
         Resp {
             db,
             expect: Expect::Request,
+            line: Vec::new(),
             args: Vec::new(),
             argc: 0,
+            request_len: 0,
         }
     }
 
-    fn push_arg(&mut self, arg: &[u8]) {
-        match self.args.get_mut(self.argc) {
-            Some(buffer) => {
-                buffer.clear();
-                buffer.extend_from_slice(arg);
-            }
-            None => self.args.push(arg.to_vec()),
+    /// The buffer of the argument at `argc`, empty.
+    fn next_arg(&mut self) -> &mut Vec<u8> {
+        if self.args.len() == self.argc {
+            self.args.push(Vec::new());
         }
+        let buffer = &mut self.args[self.argc];
+        buffer.clear();
+        buffer
+    }
+
+    fn push_arg(&mut self, arg: &[u8]) {
+        self.next_arg().extend_from_slice(arg);
         self.argc += 1;
     }
 
@@ -91,6 +103,7 @@ impl Resp {
     }
 
     fn request(&mut self, line: &[u8], ctx: &mut Context<'_>) {
+        self.request_len = line.len() as u64 + 2;
         let Some(count) = line.strip_prefix(b"*") else {
             // Inline: space-separated words.
             self.argc = 0;
@@ -114,11 +127,17 @@ impl Resp {
     }
 
     fn bulk_len(&mut self, line: &[u8], left: usize, ctx: &mut Context<'_>) {
+        self.request_len += line.len() as u64 + 2;
         let len = line.strip_prefix(b"$").and_then(parse_int);
         match len {
-            Some(len) if (0..=MAX_BULK_LEN as i64).contains(&len) => {
+            Some(len) if (0..=MAX_REQUEST_LEN as i64).contains(&len) => {
+                self.request_len += len as u64 + 2;
+                if self.request_len > MAX_REQUEST_LEN {
+                    return Self::protocol_error(ctx, "request too large");
+                }
                 // A count bounds itself: the line limit does not apply to it.
                 self.expect = Expect::Bulk { left };
+                self.next_arg();
                 ctx.set_terminator(Terminator::Count(len as u64 + 2));
             }
             Some(_) => Self::protocol_error(ctx, "invalid bulk length"),
@@ -130,11 +149,14 @@ impl Resp {
         }
     }
 
-    fn bulk(&mut self, body: &[u8], left: usize, ctx: &mut Context<'_>) {
-        let Some(arg) = body.strip_suffix(b"\r\n") else {
+    /// The argument at `argc` is whole, its CRLF included.
+    fn bulk(&mut self, left: usize, ctx: &mut Context<'_>) {
+        let arg = &mut self.args[self.argc];
+        if !arg.ends_with(b"\r\n") {
             return Self::protocol_error(ctx, "bulk argument not followed by CRLF");
-        };
-        self.push_arg(arg);
+        }
+        arg.truncate(arg.len() - 2);
+        self.argc += 1;
         if left > 1 {
             return self.lines(ctx, Expect::BulkLen { left: left - 1 });
         }
@@ -245,41 +267,53 @@ fn parse_int(digits: &[u8]) -> Option<i64> {
     Some(if negative { -n } else { n })
 }
 
-impl FrameHandler for Resp {
+impl Handler for Resp {
     fn handle_connect(&mut self, ctx: &mut Context<'_>) {
         ctx.set_max_frame_len(Some(MAX_LINE_LEN));
-        // `bulk_len` refuses longer ones itself, with Redis's error.
-        ctx.set_max_count(Some(MAX_BULK_LEN + 2));
         self.lines(ctx, Expect::Request);
     }
 
-    fn handle_frame(&mut self, frame: &[u8], ctx: &mut Context<'_>) {
+    fn collect_incoming_data(&mut self, data: &[u8], _ctx: &mut Context<'_>) {
         match self.expect {
-            Expect::Request => self.request(frame, ctx),
-            Expect::BulkLen { left } => self.bulk_len(frame, left, ctx),
-            Expect::Bulk { left } => self.bulk(frame, left, ctx),
+            Expect::Bulk { .. } => self.args[self.argc].extend_from_slice(data),
+            _ => self.line.extend_from_slice(data),
         }
     }
 
-    fn frame_too_long(&mut self, too_long: FrameTooLong, ctx: &mut Context<'_>) {
-        match too_long.kind {
-            FrameKind::Counted => Self::protocol_error(ctx, "invalid bulk length"),
-            _ => Self::protocol_error(ctx, "too big inline request"),
+    fn found_terminator(&mut self, ctx: &mut Context<'_>) {
+        let line = std::mem::take(&mut self.line);
+        match self.expect {
+            Expect::Request => self.request(&line, ctx),
+            Expect::BulkLen { left } => self.bulk_len(&line, left, ctx),
+            Expect::Bulk { left } => self.bulk(left, ctx),
         }
+        // The line's buffer serves the next one.
+        self.line = line;
+        self.line.clear();
+    }
+
+    fn frame_too_long(&mut self, _too_long: FrameTooLong, ctx: &mut Context<'_>) {
+        // Only lines have a limit: counts are checked where they are read.
+        self.line = Vec::new();
+        Self::protocol_error(ctx, "too big inline request")
     }
 }
 
 fn main() -> io::Result<()> {
-    let args = server::Args::parse("redis_server PORT", 1);
-    let listener = server::bind(args.get(0, 0))?;
+    let port: u16 = match std::env::args().skip(1).collect::<Vec<_>>()[..] {
+        [ref port] => port.parse().ok(),
+        _ => None,
+    }
+    .unwrap_or_else(|| {
+        eprintln!("usage: redis_server PORT");
+        std::process::exit(2)
+    });
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    println!("listening on {}", listener.local_addr()?);
     let db = Db::default();
+    let mut config = Config::default();
+    // Time for a whole request at the limit over a slow link.
+    config.frame_timeout = Some(Duration::from_secs(120));
     let lines = Terminator::literal(b"\r\n");
-    server::serve(
-        listener,
-        server::Config::default(),
-        &AtomicBool::new(false),
-        &server::Stats::default(),
-        lines,
-        || Frames::new(Resp::new(Rc::clone(&db))),
-    )
+    asynchat::server::serve(listener, config, lines, |_peer| Resp::new(Rc::clone(&db)))
 }

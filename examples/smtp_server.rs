@@ -8,74 +8,167 @@
 //!   (the `.` line), and the session is back in command mode: unlike `smtpd`, it
 //!   never stays in DATA after a 552. While a message is too big, its lines cost
 //!   nothing: the frame limit drops to 1 byte, so only a `.` line gets through.
+//! - Up to 100 recipients per message (RFC 5321's minimum); each one more gets
+//!   `452 Error: too many recipients`.
 //!
 //! DATA is read line by line (terminator `\r\n`), so a `.` right after `DATA` ends an
-//! empty message (with the `\r\n.\r\n` terminator of `smtpd`, it would not). Each
-//! accepted message is written to `SPOOL_DIR` as one new `*.eml` file holding the
-//! DATA content as received after dot-unstuffing, CRLF line ends kept (the one
-//! ending the last line too), without the final `.` line.
+//! empty message (with the `\r\n.\r\n` terminator of `smtpd`, it would not).
 //!
-//! usage: `cargo run --example smtp_server -- PORT SPOOL_DIR [MAX_MESSAGE_BYTES]`
-//! (port 0 picks a free one; 10 MiB by default; it prints `listening on ADDR`).
+//! The spool never loses what it acknowledged. Each line of a message goes to a
+//! `*.tmp` file as it arrives, so a session holds no more than a write buffer
+//! whatever the message's size. At the final dot the file is synced, linked to its
+//! `*.eml` name (a link never replaces an existing file, and the names hold the time,
+//! the process and a counter), and the directory is synced, before the `250`. A
+//! session that ends mid-message removes its `*.tmp`; the ones a crash leaves are
+//! removed at the next start. Each `*.eml` holds the DATA content as received after
+//! dot-unstuffing, CRLF line ends kept (the one ending the last line too), without
+//! the final `.` line.
+//!
+//! The loop is the library's [`asynchat::server`], with its defaults: at most 1,024
+//! sessions, a minute of silence or thirty seconds for one line, and the slowest
+//! session gives way to a new one when full.
+//!
+//! usage: `cargo run --features mio --example smtp_server -- PORT SPOOL_DIR
+//! [MAX_MESSAGE_BYTES]` (port 0 picks a free one; 10 MiB by default; it prints
+//! `listening on ADDR`).
 
-#[allow(dead_code)] // Each example uses part of the shared loop.
-#[path = "common/server.rs"]
-mod server;
-
-use std::io;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::cell::Cell;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use asynchat::channel::{Context, FrameHandler, Frames};
+use asynchat::server::Config;
 use asynchat::{FrameKind, FrameTooLong, Terminator};
 
 /// RFC 5321's limit on a command line.
 const MAX_COMMAND_LEN: u64 = 512;
+/// RFC 5321 4.5.3.1.8: a server must accept at least 100 recipients.
+const MAX_RECIPIENTS: usize = 100;
 const DEFAULT_MAX_MESSAGE_LEN: u64 = 10 << 20;
 const FQDN: &str = "localhost";
 
-/// Where accepted messages go.
+/// Where accepted messages go: one `*.eml` file each, never replaced, on disk before
+/// the `250` that acknowledges it.
 struct Spool {
     dir: PathBuf,
-    next: AtomicU64,
+    next: Cell<u64>,
 }
 
 impl Spool {
-    /// Writes `message` to a new `*.eml` file, atomically: a reader never sees half a
-    /// message.
-    fn store(&self, message: &[u8]) -> io::Result<()> {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let name = format!("{}-{n:06}", std::process::id());
-        let partial = self.dir.join(format!("{name}.tmp"));
-        std::fs::write(&partial, message)?;
-        std::fs::rename(&partial, self.dir.join(format!("{name}.eml")))
+    /// The spool in `dir`, without the `*.tmp` files of messages a crash cut short:
+    /// none of those was acknowledged.
+    fn open(dir: PathBuf) -> io::Result<Spool> {
+        for entry in fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|extension| extension == "tmp") {
+                fs::remove_file(&path)?;
+            }
+        }
+        Ok(Spool {
+            dir,
+            next: Cell::new(0),
+        })
+    }
+
+    /// A name no other message has had nor will have: the time, the process and a
+    /// counter. A restart with the same process id (PID 1 in a container) differs in
+    /// time, and if the clock went back, creating the file refuses to replace.
+    fn unique_name(&self) -> String {
+        let n = self.next.get();
+        self.next.set(n + 1);
+        let since_epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let (secs, nanos) = (since_epoch.as_secs(), since_epoch.subsec_nanos());
+        format!("{secs}.{nanos:09}.{}.{n}", std::process::id())
+    }
+
+    /// A new message, written to a temporary file as its lines arrive.
+    fn begin(&self) -> io::Result<Draft> {
+        loop {
+            let path = self.dir.join(format!("{}.tmp", self.unique_name()));
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    return Ok(Draft {
+                        file: BufWriter::new(file),
+                        path,
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Makes `draft` a message of the spool: its bytes and its name on disk, so that
+    /// a crash after the `250` cannot lose it; a name already taken is never
+    /// replaced.
+    fn commit(&self, mut draft: Draft) -> io::Result<()> {
+        draft.file.flush()?;
+        draft.file.get_ref().sync_all()?;
+        loop {
+            let name = self.dir.join(format!("{}.eml", self.unique_name()));
+            // A link, unlike a rename, fails rather than replace an existing file.
+            match fs::hard_link(&draft.path, &name) {
+                Ok(()) => break,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        // Dropping the draft removes its temporary name.
+        drop(draft);
+        File::open(&self.dir)?.sync_all()
+    }
+}
+
+/// A message being received, in its temporary file; removed if dropped unfinished.
+struct Draft {
+    file: BufWriter<File>,
+    path: PathBuf,
+}
+
+impl Drop for Draft {
+    fn drop(&mut self) {
+        // A committed draft has its `*.eml` name too. A refused removal leaves a
+        // `*.tmp` that the next start removes.
+        let _ = fs::remove_file(&self.path);
     }
 }
 
 /// Where the session is.
-#[derive(Debug, PartialEq)]
 enum State {
     Command,
-    /// Reading a message's lines; `too_big` once it went past the maximum.
-    Data {
-        too_big: bool,
-    },
+    /// Reading a message's lines: into its temporary file, until it goes past the
+    /// maximum or a write fails.
+    Data(Message),
+}
+
+/// A message as its lines arrive.
+struct Message {
+    /// `None` once the message is too big or the spool failed: its lines are
+    /// dropped until the final dot.
+    draft: Option<Draft>,
+    len: u64,
+    /// The reply to the final dot when there is no draft.
+    refusal: &'static str,
 }
 
 /// One SMTP session (`smtpd.SMTPChannel`).
 struct Smtp {
-    spool: Arc<Spool>,
+    spool: Rc<Spool>,
     max_message_len: u64,
     state: State,
     greeted: bool,
     mail_from: Option<String>,
     rcpt_to: Vec<String>,
-    message: Vec<u8>,
 }
 
 impl Smtp {
-    fn new(spool: Arc<Spool>, max_message_len: u64) -> Self {
+    fn new(spool: Rc<Spool>, max_message_len: u64) -> Self {
         Smtp {
             spool,
             max_message_len,
@@ -83,7 +176,6 @@ impl Smtp {
             greeted: false,
             mail_from: None,
             rcpt_to: Vec::new(),
-            message: Vec::new(),
         }
     }
 
@@ -98,15 +190,13 @@ impl Smtp {
     }
 
     /// Lines of a message: each may take what is left of the maximum size.
-    fn data_line_limit(&self, ctx: &mut Context<'_>) {
-        let used = self.message.len() as u64;
+    fn data_line_limit(&self, used: u64, ctx: &mut Context<'_>) {
         ctx.set_max_frame_len(Some(self.max_message_len.saturating_sub(used)));
     }
 
     fn reset(&mut self) {
         self.mail_from = None;
-        self.rcpt_to.clear();
-        self.message.clear();
+        self.rcpt_to = Vec::new();
     }
 
     fn command(&mut self, line: &[u8], ctx: &mut Context<'_>) {
@@ -156,9 +246,13 @@ impl Smtp {
             "DATA" if self.rcpt_to.is_empty() => Self::reply(ctx, "503 Error: need RCPT command"),
             "DATA" if arg.is_some() => Self::reply(ctx, "501 Syntax: DATA"),
             "DATA" => {
-                self.state = State::Data { too_big: false };
-                self.message.clear();
-                self.data_line_limit(ctx);
+                let draft = self.spool.begin();
+                self.state = State::Data(Message {
+                    refusal: LOCAL_ERROR,
+                    draft: draft.ok(),
+                    len: 0,
+                });
+                self.data_line_limit(0, ctx);
                 Self::reply(ctx, "354 End data with <CR><LF>.<CR><LF>");
             }
             _ => Self::reply(
@@ -210,6 +304,9 @@ impl Smtp {
             return Self::reply(ctx, "503 Error: need MAIL command");
         }
         match arg.and_then(|arg| address(arg, "TO:")) {
+            Some((_, "")) if self.rcpt_to.len() == MAX_RECIPIENTS => {
+                Self::reply(ctx, "452 Error: too many recipients")
+            }
             Some((address, "")) => {
                 self.rcpt_to.push(address.to_string());
                 Self::reply(ctx, "250 OK");
@@ -222,42 +319,58 @@ impl Smtp {
         }
     }
 
-    fn data_line(&mut self, line: &[u8], too_big: bool, ctx: &mut Context<'_>) {
+    fn data_line(&mut self, line: &[u8], ctx: &mut Context<'_>) {
+        let State::Data(message) = &mut self.state else {
+            return;
+        };
         if line == b"." {
-            if too_big {
-                Self::reply(ctx, "552 Error: Too much mail data");
-            } else if self.spool.store(&self.message).is_ok() {
-                Self::reply(ctx, "250 OK");
-            } else {
-                Self::reply(
-                    ctx,
-                    "451 Requested action aborted: local error in processing",
-                );
-            }
+            let reply = match message.draft.take() {
+                Some(draft) => match self.spool.commit(draft) {
+                    Ok(()) => "250 OK",
+                    Err(_) => LOCAL_ERROR,
+                },
+                None => message.refusal,
+            };
+            Self::reply(ctx, reply);
             self.reset();
             return self.commands(ctx);
         }
-        if too_big {
+        let Some(draft) = &mut message.draft else {
             return;
-        }
+        };
         // RFC 5321 4.5.2: a leading dot was doubled by the client.
         let line = line.strip_prefix(b".").unwrap_or(line);
-        if self.message.len() as u64 + line.len() as u64 + 2 > self.max_message_len {
+        message.len += line.len() as u64 + 2;
+        if message.len > self.max_message_len {
             return self.too_big(ctx);
         }
-        self.message.extend_from_slice(line);
-        self.message.extend_from_slice(b"\r\n");
-        self.data_line_limit(ctx);
+        if draft
+            .file
+            .write_all(line)
+            .and_then(|()| draft.file.write_all(b"\r\n"))
+            .is_err()
+        {
+            // Read on to the final dot, and refuse the message there.
+            message.draft = None;
+            return;
+        }
+        let used = message.len;
+        self.data_line_limit(used, ctx);
     }
 
     /// The message went past the maximum: drop it, and let only lines short
     /// enough to be the final `.` through until it ends.
     fn too_big(&mut self, ctx: &mut Context<'_>) {
-        self.message = Vec::new();
-        self.state = State::Data { too_big: true };
+        if let State::Data(message) = &mut self.state {
+            message.draft = None;
+            message.refusal = "552 Error: Too much mail data";
+        }
         ctx.set_max_frame_len(Some(1));
     }
 }
+
+/// The reply when the spool fails.
+const LOCAL_ERROR: &str = "451 Requested action aborted: local error in processing";
 
 /// `FROM:<a@b> PARAMS` (case-insensitive keyword, optional space) into the address
 /// and the parameters.
@@ -281,12 +394,12 @@ impl FrameHandler for Smtp {
     fn handle_frame(&mut self, line: &[u8], ctx: &mut Context<'_>) {
         match self.state {
             State::Command => self.command(line, ctx),
-            State::Data { too_big } => self.data_line(line, too_big, ctx),
+            State::Data(_) => self.data_line(line, ctx),
         }
     }
 
     fn frame_too_long(&mut self, _too_long: FrameTooLong, ctx: &mut Context<'_>) {
-        if let State::Data { .. } = self.state {
+        if let State::Data(_) = self.state {
             self.too_big(ctx);
         }
     }
@@ -295,32 +408,39 @@ impl FrameHandler for Smtp {
         match self.state {
             State::Command => Self::reply(ctx, "500 Error: line too long"),
             // A long line of an oversized message: still in DATA, until the `.`.
-            State::Data { .. } => {}
+            State::Data(_) => {}
         }
     }
 }
 
+const USAGE: &str = "usage: smtp_server PORT SPOOL_DIR [MAX_MESSAGE_BYTES]";
+
 fn main() -> io::Result<()> {
-    let args = server::Args::parse("smtp_server PORT SPOOL_DIR [MAX_MESSAGE_BYTES]", 3);
-    let port: u16 = args.get(0, 0);
-    let dir = PathBuf::from(args.required(1, "SPOOL_DIR"));
-    let max_message_len: u64 = args.get(2, DEFAULT_MAX_MESSAGE_LEN);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = || -> ! {
+        eprintln!("{USAGE}");
+        std::process::exit(2)
+    };
+    let (port, dir, max_message_len) = match &args[..] {
+        [port, dir] => (port, dir, None),
+        [port, dir, max] => (port, dir, Some(max)),
+        _ => usage(),
+    };
+    let port: u16 = port.parse().unwrap_or_else(|_| usage());
+    let max_message_len = match max_message_len {
+        Some(max) => max.parse().unwrap_or_else(|_| usage()),
+        None => DEFAULT_MAX_MESSAGE_LEN,
+    };
+    let dir = Path::new(dir);
     if !dir.is_dir() {
         eprintln!("{} is not a directory", dir.display());
         std::process::exit(2);
     }
-    let spool = Arc::new(Spool {
-        dir,
-        next: AtomicU64::new(0),
-    });
-    let listener = server::bind(port)?;
+    let spool = Rc::new(Spool::open(dir.to_path_buf())?);
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    println!("listening on {}", listener.local_addr()?);
     let lines = Terminator::literal(b"\r\n");
-    server::serve(
-        listener,
-        server::Config::default(),
-        &AtomicBool::new(false),
-        &server::Stats::default(),
-        lines,
-        || Frames::new(Smtp::new(Arc::clone(&spool), max_message_len)),
-    )
+    asynchat::server::serve(listener, Config::default(), lines, |_peer| {
+        Frames::new(Smtp::new(Rc::clone(&spool), max_message_len))
+    })
 }

@@ -187,6 +187,9 @@ mod producer;
 mod read_buffer;
 mod reply;
 mod search;
+#[cfg(feature = "mio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mio")))]
+pub mod server;
 mod storage;
 mod terminator;
 #[cfg(feature = "tokio")]

@@ -109,7 +109,7 @@ fn idle_connections_time_out_so_new_clients_get_in() {
 /// serves the connections it has, and the rest from the backlog as those close.
 #[test]
 fn clients_beyond_the_file_limit_wait_in_the_backlog_and_are_served() {
-    let server = Server::start_with("echo_server_mio", &[], &[], Some(32));
+    let server = Server::start_with_fd_limit("echo_server_mio", &[], 32);
     support::example_server::echo_clients_in_order(&server, 60);
 }
 

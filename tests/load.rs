@@ -1,4 +1,5 @@
-//! Load tests of the event-loop example server, run in this process: many
+//! Load tests of the library's server with the event-loop example's handler, run
+//! in this process: many
 //! concurrent connections, each doing many echoes of random sizes, every byte
 //! checked; and one connection's burst, which must not wait on the loop's tick.
 //!
@@ -14,10 +15,11 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use asynchat::server::{Config, ServerHandle, Stats};
 
 use support::rng::Rng;
 
@@ -39,37 +41,37 @@ fn load() -> (usize, usize) {
 /// which a thousand connections beside it would swamp.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// The example server on a thread of this process, on a free port.
+/// The example's handler on the library's server, on a thread of this process, on
+/// a free port.
 struct Server {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    stats: Arc<echo_server::Stats>,
+    handle: ServerHandle,
     thread: thread::JoinHandle<()>,
 }
 
 impl Server {
-    fn start(config: echo_server::Config) -> Server {
+    fn start(config: Config) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stats = Arc::new(echo_server::Stats::default());
-        let thread = {
-            let (stop, stats) = (Arc::clone(&stop), Arc::clone(&stats));
-            thread::spawn(move || echo_server::serve(listener, config, &stop, &stats).unwrap())
-        };
+        let mut server = asynchat::server::Server::new(listener, config).unwrap();
+        let handle = server.handle();
+        let thread = thread::spawn(move || {
+            server
+                .run(echo_server::terminator(), |_| echo_server::Echo::default())
+                .unwrap()
+        });
         Server {
             addr,
-            stop,
-            stats,
+            handle,
             thread,
         }
     }
 
     /// Stops the server and returns its counters.
-    fn stop(self) -> Arc<echo_server::Stats> {
-        self.stop.store(true, Ordering::Relaxed);
+    fn stop(self) -> Stats {
+        self.handle.stop();
         self.thread.join().unwrap();
-        self.stats
+        self.handle.stats()
     }
 }
 
@@ -77,11 +79,9 @@ impl Server {
 fn thousand_connections_hundred_echoes_each() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let (connections, echoes) = load();
-    let server = Server::start(echo_server::Config {
-        max_connections: connections,
-        idle_timeout: Duration::from_secs(60),
-        ..echo_server::Config::default()
-    });
+    let mut config = Config::default();
+    config.max_connections = connections;
+    let server = Server::start(config);
     let addr = server.addr;
     let start = Instant::now();
     let clients: Vec<_> = (0..connections)
@@ -123,7 +123,7 @@ fn thousand_connections_hundred_echoes_each() {
         .collect();
     let total: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
     let stats = server.stop();
-    assert_eq!(stats.served.load(Ordering::Relaxed), connections as u64);
+    assert_eq!(stats.accepted, connections as u64);
     eprintln!(
         "{connections} connections x {echoes} echoes: {total} bytes echoed and checked in {:.1?}",
         start.elapsed()
@@ -138,10 +138,9 @@ fn thousand_connections_hundred_echoes_each() {
 fn busy_connections_are_served_again_without_sleeping() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // No spin: only the busy connection may keep the loop from sleeping.
-    let server = Server::start(echo_server::Config {
-        spin: Duration::ZERO,
-        ..echo_server::Config::default()
-    });
+    let mut config = Config::default();
+    config.spin = Duration::ZERO;
+    let server = Server::start(config);
     // 18 MB of pipelined echoes, sent faster than the server reads them.
     let message = vec![b'x'; 60_000];
     let count = 300;
@@ -170,6 +169,6 @@ fn busy_connections_are_served_again_without_sleeping() {
     assert!(
         took < Duration::from_millis(100),
         "18 MB of echoes took {took:?} ({} readiness calls)",
-        stats.calls.load(Ordering::Relaxed)
+        stats.calls
     );
 }

@@ -14,10 +14,23 @@ pub struct Server {
 }
 
 impl Server {
-    /// Builds (if needed) the example with this test's profile, starts it with port 0
-    /// and these arguments, and waits for its `listening on` line.
+    /// Builds (if needed) the example, a server on the library's `mio` loop, with
+    /// this test's profile, starts it with port 0 and these arguments, and waits for
+    /// its `listening on` line.
     pub fn start(example: &str, args: &[&str]) -> Server {
-        Server::start_with(example, args, &[], None)
+        Server::start_with(example, args, &["mio"], None)
+    }
+
+    /// As [`start`](Self::start), with at most `fd_limit` open files in the server
+    /// (`ulimit -n`, through `sh`).
+    pub fn start_with_fd_limit(example: &str, args: &[&str], fd_limit: u32) -> Server {
+        Server::start_with(example, args, &["mio"], Some(fd_limit))
+    }
+
+    /// As [`start`](Self::start), run by `wrapper` (a command and its arguments,
+    /// given the example's path and arguments after them).
+    pub fn start_wrapped(example: &str, args: &[&str], wrapper: &[&str]) -> Server {
+        Server::launch(example, args, &["mio"], None, wrapper)
     }
 
     /// As [`start`](Self::start), building with these cargo features and, if given,
@@ -27,6 +40,16 @@ impl Server {
         args: &[&str],
         features: &[&str],
         fd_limit: Option<u32>,
+    ) -> Server {
+        Server::launch(example, args, features, fd_limit, &[])
+    }
+
+    fn launch(
+        example: &str,
+        args: &[&str],
+        features: &[&str],
+        fd_limit: Option<u32>,
+        wrapper: &[&str],
     ) -> Server {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut build = Command::new(cargo);
@@ -42,9 +65,14 @@ impl Server {
             .status()
             .unwrap();
         assert!(status.success(), "building the example failed");
-        let mut command = match fd_limit {
-            None => Command::new(binary(example)),
-            Some(limit) => {
+        let mut command = match (fd_limit, wrapper) {
+            (None, []) => Command::new(binary(example)),
+            (None, [program, wrapper_args @ ..]) => {
+                let mut wrapped = Command::new(program);
+                wrapped.args(wrapper_args).arg(binary(example));
+                wrapped
+            }
+            (Some(limit), _) => {
                 let mut sh = Command::new("sh");
                 sh.args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
                     .arg(binary(example));
