@@ -54,9 +54,17 @@ pub async fn serve(listener: TcpListener) {
     }
 }
 
-#[path = "common/accept.rs"]
-mod accept;
-use accept::is_lost_before_accept;
+/// Whether an `accept` error concerns only the connection being accepted (it was
+/// reset before its turn, or a signal interrupted the call): accept the next one.
+/// Any other error (out of files or memory) is the process's.
+fn is_lost_before_accept(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+    )
+}
 
 /// How long `serve` waits before it accepts again after running out of files.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
