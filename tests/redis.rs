@@ -155,3 +155,60 @@ fn pipelined_gets_never_read_cost_bounded_memory() {
     );
     drop(greedy);
 }
+
+/// Streams a `*100` request of `arg_len`-byte `SET`-like arguments from a thread,
+/// and returns what the server answered before it closed.
+fn huge_request(server: &Server, arg_len: usize) -> String {
+    let mut stream = server.connect();
+    let mut writer = stream.try_clone().unwrap();
+    let sending = std::thread::spawn(move || {
+        let chunk = vec![b'v'; 1 << 20];
+        writer.write_all(b"*100\r\n$3\r\nSET\r\n")?;
+        for _ in 0..99 {
+            writer.write_all(format!("${arg_len}\r\n").as_bytes())?;
+            for _ in 0..arg_len / chunk.len() {
+                writer.write_all(&chunk)?;
+            }
+            writer.write_all(b"\r\n")?;
+        }
+        std::io::Result::Ok(())
+    });
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    // The server discards what follows the error while it lingers; the writes may
+    // or may not end in a reset.
+    let _ = sending.join().unwrap();
+    String::from_utf8(reply).unwrap()
+}
+
+/// A request of a hundred arguments of 64 MiB, or of 1 MiB: refused with an error
+/// as soon as it is too large, and the connection closed, without the server ever
+/// holding more than one request's worth (16 MiB).
+#[test]
+fn a_huge_request_is_refused_in_bounded_memory() {
+    let server = server();
+    assert_eq!(
+        huge_request(&server, 64 << 20),
+        "-ERR Protocol error: invalid bulk length\r\n"
+    );
+    assert_eq!(
+        huge_request(&server, 1 << 20),
+        "-ERR Protocol error: request too large\r\n"
+    );
+    // The largest request that fits is served.
+    let mut stream = server.connect();
+    let value = vec![b'v'; (16 << 20) - 64];
+    let mut set = format!("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n${}\r\n", value.len()).into_bytes();
+    set.extend_from_slice(&value);
+    set.extend_from_slice(b"\r\n");
+    stream.write_all(&set).unwrap();
+    let mut ok = [0; 5];
+    stream.read_exact(&mut ok).unwrap();
+    assert_eq!(&ok, b"+OK\r\n");
+    let peak = server.peak_memory();
+    eprintln!(
+        "peak memory (VmHWM): {:.1} MiB",
+        peak as f64 / (1 << 20) as f64
+    );
+    assert!(peak < 64 << 20, "peak memory {peak} bytes");
+}

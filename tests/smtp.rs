@@ -182,3 +182,188 @@ fn session_sent_one_byte_at_a_time() {
     assert_eq!(replies, expected);
     assert_eq!(spooled(&dir), [b"hi\r\n.dot\r\n".to_vec(), Vec::new()]);
 }
+
+/// Reads reply lines until one that is not a continuation (`250-...`), and returns
+/// the last.
+fn reply(stream: &mut std::net::TcpStream) -> String {
+    loop {
+        let mut line = Vec::new();
+        let mut byte = [0];
+        while !line.ends_with(b"\r\n") {
+            stream.read_exact(&mut byte).unwrap();
+            line.push(byte[0]);
+        }
+        let line = String::from_utf8(line).unwrap();
+        if line.as_bytes().get(3) != Some(&b'-') {
+            return line;
+        }
+    }
+}
+
+/// Says `command` and checks the reply begins with `code`.
+fn say(stream: &mut std::net::TcpStream, command: &str, code: &str) {
+    stream.write_all(command.as_bytes()).unwrap();
+    let got = reply(stream);
+    assert!(got.starts_with(code), "{command:?} got {got:?}");
+}
+
+/// Greeted, with a sender and one recipient, and in DATA.
+fn session_in_data(server: &Server) -> std::net::TcpStream {
+    let mut stream = server.connect();
+    assert!(reply(&mut stream).starts_with("220"));
+    say(&mut stream, "EHLO x\r\n", "250");
+    say(&mut stream, "MAIL FROM:<a@x>\r\n", "250");
+    say(&mut stream, "RCPT TO:<b@x>\r\n", "250");
+    say(&mut stream, "DATA\r\n", "354");
+    stream
+}
+
+/// RFC 5321: at least 100 recipients; the one after gets `452`, and the message
+/// still goes to the first 100.
+#[test]
+fn recipient_101_gets_452() {
+    let dir = spool();
+    let server = start(&dir, None);
+    let mut stream = server.connect();
+    assert!(reply(&mut stream).starts_with("220"));
+    say(&mut stream, "HELO x\r\n", "250");
+    say(&mut stream, "MAIL FROM:<a@x>\r\n", "250");
+    for n in 1..=100 {
+        say(&mut stream, &format!("RCPT TO:<r{n}@x>\r\n"), "250");
+    }
+    say(&mut stream, "RCPT TO:<r101@x>\r\n", "452");
+    say(&mut stream, "RCPT TO:<r102@x>\r\n", "452");
+    say(&mut stream, "DATA\r\n", "354");
+    say(&mut stream, "hi\r\n.\r\n", "250");
+    assert_eq!(spooled(&dir), [b"hi\r\n".to_vec()]);
+}
+
+/// Whether the server can run as PID 1 in a namespace of its own, as in a
+/// container.
+fn pid_namespace() -> bool {
+    support::peers::available(
+        "a PID namespace (unshare)",
+        "unshare",
+        &["--pid", "--fork", "--kill-child", "--map-root-user", "true"],
+    )
+}
+
+/// Two runs as PID 1 on one spool: both acknowledged messages are kept, under
+/// names that say PID 1.
+#[test]
+fn two_runs_with_the_same_process_id_keep_both_messages() {
+    if !pid_namespace() {
+        return;
+    }
+    let dir = spool();
+    let as_pid_1 = [
+        "unshare",
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--map-root-user",
+    ];
+    for run in 0..2 {
+        let server = Server::start_wrapped("smtp_server", &[dir.to_str().unwrap()], &as_pid_1);
+        let mut stream = session_in_data(&server);
+        say(&mut stream, &format!("run {run}\r\n.\r\n"), "250");
+    }
+    assert_eq!(
+        spooled(&dir),
+        [b"run 0\r\n".to_vec(), b"run 1\r\n".to_vec()]
+    );
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(name.contains(".1."), "{name} is not PID 1's");
+    }
+}
+
+fn files_with(dir: &Path, extension: &str) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|entry| {
+            let path = entry.as_ref().unwrap().path();
+            path.extension().is_some_and(|e| e == extension)
+        })
+        .count()
+}
+
+/// `kill -9` in the middle of a message: no `*.eml` (it was never acknowledged), and
+/// the next start removes the `*.tmp` it left.
+#[test]
+fn a_crash_during_data_leaves_no_message_and_the_next_start_no_temporary_file() {
+    let dir = spool();
+    let server = start(&dir, None);
+    let mut stream = session_in_data(&server);
+    stream.write_all(&[b'x'; 100_000]).unwrap();
+    stream.write_all(b"\r\npart of a message\r\n").unwrap();
+    // A command on another session shows the loop has read the lines before it.
+    let mut other = server.connect();
+    assert!(reply(&mut other).starts_with("220"));
+    say(&mut other, "NOOP\r\n", "250");
+    server.signal("-KILL");
+    drop(server);
+    assert_eq!(files_with(&dir, "eml"), 0);
+    assert_eq!(files_with(&dir, "tmp"), 1, "the message was being written");
+    let _server = start(&dir, None);
+    assert_eq!(files_with(&dir, "tmp"), 0);
+    assert_eq!(files_with(&dir, "eml"), 0);
+}
+
+/// A session that ends in the middle of a message removes its temporary file.
+#[test]
+fn a_session_closed_during_data_leaves_nothing() {
+    let dir = spool();
+    let server = start(&dir, None);
+    let mut stream = session_in_data(&server);
+    stream.write_all(b"half a message\r\n").unwrap();
+    assert_eq!(files_with(&dir, "tmp"), 1);
+    drop(stream);
+    let start = std::time::Instant::now();
+    while std::fs::read_dir(&dir).unwrap().count() > 0 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "still there"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// A hundred sessions sending 10 MB messages at once: each is written to disk as it
+/// arrives, so the server's peak memory stays far below one message per session,
+/// and every message is stored whole.
+#[test]
+fn a_hundred_large_messages_at_once_in_bounded_memory() {
+    const SESSIONS: usize = 100;
+    const MESSAGE_LEN: usize = 10_000_000;
+    let dir = spool();
+    let server = start(&dir, None);
+    let line = [b"m".repeat(998), b"\r\n".to_vec()].concat();
+    let sessions: Vec<_> = (0..SESSIONS)
+        .map(|_| {
+            let mut stream = session_in_data(&server);
+            let line = line.clone();
+            std::thread::spawn(move || {
+                for _ in 0..MESSAGE_LEN / line.len() {
+                    stream.write_all(&line).unwrap();
+                }
+                say(&mut stream, ".\r\n", "250");
+            })
+        })
+        .collect();
+    for session in sessions {
+        session.join().unwrap();
+    }
+    let peak = server.peak_memory();
+    eprintln!(
+        "peak memory (VmHWM): {:.1} MiB",
+        peak as f64 / (1 << 20) as f64
+    );
+    assert!(peak < 64 << 20, "peak memory {peak} bytes");
+    let sizes: Vec<u64> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .collect();
+    assert_eq!(sizes, vec![MESSAGE_LEN as u64; SESSIONS]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
