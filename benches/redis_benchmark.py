@@ -68,7 +68,7 @@ def bench(port, pid, client_cpu):
 
 
 def main():
-    subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "redis_server"],
+    subprocess.run(["cargo", "build", "--quiet", "--release", "--features", "mio", "--example", "redis_server"],
                    cwd=ROOT, check=True)
     args = [a for a in sys.argv[1:] if a != "--pin"]
     pin = "--pin" in sys.argv[1:]
