@@ -24,7 +24,9 @@
 //!   outbox or a channel's context alike.
 //! - With `std`, `io` moves bytes between these and `std::io` streams, and
 //!   `Channel` drives a `Handler` (asynchat's `collect_incoming_data` and
-//!   `found_terminator`) over a stream, blocking or from your event loop.
+//!   `found_terminator`) over a stream, blocking or from your event loop. With
+//!   `mio`, `server` is that event loop (asyncore's `loop()`), with a connection
+//!   cap that slow peers cannot hold shut.
 //!
 //! # Example
 //!
