@@ -41,7 +41,10 @@ fn start(config: Config) -> Running {
     let addr = listener.local_addr().unwrap();
     let mut server = Server::new(listener, config).unwrap();
     assert_eq!(server.local_addr().unwrap(), addr);
+    let debug = format!("{server:?}");
+    assert!(debug.starts_with("Server {") && debug.contains("config: Config {"), "{debug}");
     let handle = server.handle();
+    assert_eq!(format!("{handle:?}"), format!("ServerHandle {{ stats: {:?} }}", Stats::default()));
     let thread =
         thread::spawn(move || server.run(Terminator::literal(b"\n"), |_| Lines::default()));
     Running {
