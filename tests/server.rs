@@ -30,6 +30,28 @@ impl Handler for Lines {
     }
 }
 
+/// The name of the servers' threads, by which their CPU time is found.
+const SERVER_THREAD: &str = "asynchat-srv";
+
+/// The CPU time the threads named [`SERVER_THREAD`] have run for (the kernel's
+/// `schedstat`).
+fn server_cpu_time() -> Duration {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").unwrap() {
+        let task = task.unwrap().path();
+        let comm = std::fs::read_to_string(task.join("comm")).unwrap_or_default();
+        if comm.trim_end() == SERVER_THREAD {
+            let stat = std::fs::read_to_string(task.join("schedstat")).unwrap_or_default();
+            total += stat
+                .split_whitespace()
+                .next()
+                .and_then(|ns| ns.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    Duration::from_nanos(total)
+}
+
 struct Running {
     addr: SocketAddr,
     handle: ServerHandle,
@@ -42,11 +64,19 @@ fn start(config: Config) -> Running {
     let mut server = Server::new(listener, config).unwrap();
     assert_eq!(server.local_addr().unwrap(), addr);
     let debug = format!("{server:?}");
-    assert!(debug.starts_with("Server {") && debug.contains("config: Config {"), "{debug}");
+    assert!(
+        debug.starts_with("Server {") && debug.contains("config: Config {"),
+        "{debug}"
+    );
     let handle = server.handle();
-    assert_eq!(format!("{handle:?}"), format!("ServerHandle {{ stats: {:?} }}", Stats::default()));
-    let thread =
-        thread::spawn(move || server.run(Terminator::literal(b"\n"), |_| Lines::default()));
+    assert_eq!(
+        format!("{handle:?}"),
+        format!("ServerHandle {{ stats: {:?} }}", Stats::default())
+    );
+    let thread = thread::Builder::new()
+        .name(SERVER_THREAD.into())
+        .spawn(move || server.run(Terminator::literal(b"\n"), |_| Lines::default()))
+        .unwrap();
     Running {
         addr,
         handle,
@@ -234,4 +264,24 @@ fn at_the_cap_with_only_idle_peers_a_newcomer_waits_for_a_timeout() {
     assert!(closed_by_server(&mut idle));
     let stats = server.stop();
     assert_eq!((stats.evicted, stats.idle_timeouts), (0, 1));
+}
+
+/// After a round with events the loop polls for a moment without sleeping; once
+/// its clients go quiet it sleeps, and a quiet connection costs no CPU. Other tests
+/// run servers beside this one, so it looks for loops that never sleep, not for
+/// small costs.
+#[test]
+fn an_idle_server_sleeps() {
+    let server = start(config());
+    let mut quiet = server.connect();
+    assert_eq!(ask(&mut quiet, "hi\n"), "+hi\n");
+    thread::sleep(Duration::from_millis(100));
+    let before = server_cpu_time();
+    thread::sleep(Duration::from_secs(1));
+    let spent = server_cpu_time() - before;
+    assert!(
+        spent < Duration::from_millis(300),
+        "idle for 1 s with one quiet connection, the servers ran for {spent:?}"
+    );
+    server.stop();
 }
