@@ -4,8 +4,8 @@ use std::io::{self, IoSlice, Read, Write};
 use std::vec;
 use std::vec::Vec;
 
-use crate::outbox::{Drained, Next, Outbox};
-use crate::storage::Storage;
+use crate::write::outbox::{Drained, Next, Outbox};
+use crate::write::storage::Storage;
 
 /// What one [`read_some`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

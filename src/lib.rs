@@ -147,85 +147,51 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
-#[cfg(feature = "arbitrary")]
-mod arbitrary;
-mod byte_search;
+mod adapters;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod channel;
-mod delimiters;
-#[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
-mod embedded_error;
-#[cfg(feature = "embedded-io")]
-#[cfg_attr(docsrs, doc(cfg(feature = "embedded-io")))]
-pub mod embedded_io;
-#[cfg(feature = "embedded-io-async")]
-#[cfg_attr(docsrs, doc(cfg(feature = "embedded-io-async")))]
-pub mod embedded_io_async;
-mod error;
-mod frame;
-#[cfg(feature = "std")]
-mod frame_handler;
-mod frame_kind;
-mod framer;
-mod frames;
-#[cfg(feature = "std")]
-mod handler;
-#[cfg(any(
-    test,
-    feature = "tokio",
-    feature = "embedded-io",
-    feature = "embedded-io-async"
-))]
-mod in_place;
-mod inline_bytes;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod io;
-mod length_prefix;
-mod outbox;
-mod producer;
-#[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
-mod read_buffer;
-mod reply;
-mod search;
+mod read;
 #[cfg(feature = "mio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mio")))]
 pub mod server;
-mod storage;
-mod terminator;
-#[cfg(feature = "tokio")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
-pub mod tokio;
-#[cfg(feature = "std")]
-mod transport;
+mod write;
 
+#[cfg(feature = "embedded-io")]
+pub use adapters::embedded_io;
+#[cfg(feature = "embedded-io-async")]
+pub use adapters::embedded_io_async;
+#[cfg(feature = "tokio")]
+pub use adapters::tokio;
 #[cfg(feature = "std")]
 pub use channel::{Channel, Context, Handler, Transport};
-pub use delimiters::{Delimiters, MAX_DELIMITERS};
-pub use error::{
-    AdvanceError, FrameTooLong, PushError, PushFrameError, TerminatorError, Truncated,
+pub use read::delimiters::{Delimiters, MAX_DELIMITERS};
+pub use read::error::{FrameTooLong, TerminatorError, Truncated};
+pub use read::frame::Frame;
+pub use read::frame_kind::FrameKind;
+pub use read::framer::{Event, Framer};
+pub use read::frames::{FrameBuffer, FrameReader, SliceBuffer};
+pub use read::length_prefix::{
+    ByteOrder, DecodeLength, Decoded, HeaderError, LengthPrefix, Malformed, MalformedReason,
+    MAX_TRAILER_LEN,
 };
-pub use frame::Frame;
-pub use frame_kind::FrameKind;
-pub use framer::{Event, Framer};
-pub use frames::{FrameBuffer, FrameReader, SliceBuffer};
-pub use inline_bytes::{InlineBytes, INLINE_CAPACITY};
-pub use length_prefix::{
-    ByteOrder, DecodeLength, Decoded, EncodeError, HeaderError, LengthPrefix, Malformed,
-    MalformedReason, MAX_TRAILER_LEN,
-};
+pub use read::terminator::{Delimiter, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+pub use write::error::{AdvanceError, PushError, PushFrameError};
+pub use write::inline_bytes::{InlineBytes, INLINE_CAPACITY};
+pub use write::length_header::EncodeError;
 #[cfg(feature = "alloc")]
-pub use outbox::VecOutbox;
+pub use write::outbox::VecOutbox;
 #[cfg(feature = "std")]
-pub use outbox::DEFAULT_MAX_WRITE_SLICES;
-pub use outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
-pub use producer::{IterProducer, Produced, Producer, SimpleProducer};
-pub use reply::Reply;
+pub use write::outbox::DEFAULT_MAX_WRITE_SLICES;
+pub use write::outbox::{Drained, FixedOutbox, Next, Outbox, Outgoing, DEFAULT_MAX_CHUNK_LEN};
+pub use write::producer::{IterProducer, Produced, Producer, SimpleProducer};
+pub use write::reply::Reply;
 #[cfg(feature = "alloc")]
-pub use storage::Growable;
-pub use storage::{Fixed, Storage};
-pub use terminator::{Delimiter, Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+pub use write::storage::Growable;
+pub use write::storage::{Fixed, Storage};
 
 /// The README's examples, compiled and run as doc tests so they cannot drift (they
 /// use the std and tokio glue: `cargo test --all-features` runs them, as CI does).

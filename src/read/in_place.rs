@@ -7,10 +7,10 @@
 //! copy. Held-back bytes of a partial terminator are in the buffer too, right after
 //! the data, so when they turn out to be data nothing moves either.
 
-use crate::error::{FrameTooLong, Truncated};
-use crate::frame_kind::FrameKind;
-use crate::framer::{Event, Framer};
-use crate::length_prefix::Malformed;
+use crate::read::error::{FrameTooLong, Truncated};
+use crate::read::frame_kind::FrameKind;
+use crate::read::framer::{Event, Framer};
+use crate::read::length_prefix::Malformed;
 
 /// What [`InPlace::scan`] found. `consumed` bytes at the buffer's start are done
 /// with: the caller drops them before the next scan.
@@ -138,7 +138,7 @@ impl<const N: usize> InPlace<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terminator::Terminator;
+    use crate::read::terminator::Terminator;
     use std::vec::Vec;
 
     /// Scans `chunks` as a reader appending to one buffer would, and returns the

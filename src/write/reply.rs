@@ -1,8 +1,8 @@
 //! Where a protocol puts its replies, whatever drives it.
 
-use crate::error::PushError;
-use crate::outbox::{Outbox, Outgoing};
-use crate::storage::Storage;
+use crate::write::error::PushError;
+use crate::write::outbox::{Outbox, Outgoing};
+use crate::write::storage::Storage;
 
 /// A queue of replies: an [`Outbox`] (tokio, embedded-io, your own loop) or a
 /// channel's `Context` (with `std`). Protocol code written

@@ -33,15 +33,15 @@ use bytes::{Buf as _, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::channel::{DEFAULT_MAX_COUNT, DEFAULT_MAX_FRAME_LEN};
-#[cfg(doc)]
-use crate::error::Truncated;
-use crate::frame::Frame;
-use crate::framer::Framer;
-use crate::in_place::{Found, InPlace};
 use crate::io::{advance_by_write, Slices};
-use crate::outbox::{Drained, Next, Outbox};
-use crate::storage::Storage;
-use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+#[cfg(doc)]
+use crate::read::error::Truncated;
+use crate::read::frame::Frame;
+use crate::read::framer::Framer;
+use crate::read::in_place::{Found, InPlace};
+use crate::read::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::write::outbox::{Drained, Next, Outbox};
+use crate::write::storage::Storage;
 
 /// A [`Decoder`] over a [`Framer`]: frames end at a byte-string terminator or after
 /// a count, the terminator and the limit may change after every frame, and frames

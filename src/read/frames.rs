@@ -4,9 +4,9 @@
 
 use core::fmt;
 
-use crate::frame::Frame;
-use crate::framer::{Event, Framer};
-use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::read::frame::Frame;
+use crate::read::framer::{Event, Framer};
+use crate::read::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// Storage where a [`FrameReader`] assembles a frame split across input slices.
 ///

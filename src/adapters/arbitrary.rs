@@ -3,9 +3,9 @@
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 
-use crate::delimiters::{Delimiters, MAX_DELIMITERS};
-use crate::length_prefix::{ByteOrder, Decoded, HeaderError, LengthPrefix, MAX_TRAILER_LEN};
-use crate::terminator::{Delimiter, Terminator};
+use crate::read::delimiters::{Delimiters, MAX_DELIMITERS};
+use crate::read::length_prefix::{ByteOrder, Decoded, HeaderError, LengthPrefix, MAX_TRAILER_LEN};
+use crate::read::terminator::{Delimiter, Terminator};
 
 impl<'a, const N: usize> Arbitrary<'a> for Delimiter<N> {
     /// 1 to `N` arbitrary bytes.

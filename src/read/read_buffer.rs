@@ -5,11 +5,11 @@
 //! whole frame is handed out as a slice of the array, so nothing is copied except
 //! when the kept bytes move to the front to make room for a read.
 
-use crate::error::Truncated;
-use crate::frame::Frame;
-use crate::framer::Framer;
-use crate::in_place::{Found, InPlace};
-use crate::terminator::Terminator;
+use crate::read::error::Truncated;
+use crate::read::frame::Frame;
+use crate::read::framer::Framer;
+use crate::read::in_place::{Found, InPlace};
+use crate::read::terminator::Terminator;
 
 /// The array is full of one frame in progress and a read has no room: the frame
 /// limit could not be kept below the array's size, because the array is not longer

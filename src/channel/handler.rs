@@ -3,15 +3,16 @@
 
 use core::fmt;
 
-use crate::channel::State;
-use crate::error::{FrameTooLong, PushError, Truncated};
-use crate::frame_kind::FrameKind;
-use crate::framer::Framer;
-use crate::length_prefix::Malformed;
-use crate::outbox::Outgoing;
-use crate::outbox::VecOutbox;
-use crate::producer::Producer;
-use crate::terminator::Terminator;
+use super::state::State;
+use crate::read::error::{FrameTooLong, Truncated};
+use crate::read::frame_kind::FrameKind;
+use crate::read::framer::Framer;
+use crate::read::length_prefix::Malformed;
+use crate::read::terminator::Terminator;
+use crate::write::error::PushError;
+use crate::write::outbox::Outgoing;
+use crate::write::outbox::VecOutbox;
+use crate::write::producer::Producer;
 
 /// The protocol: what to do with incoming data and complete frames (an
 /// `async_chat` subclass).
@@ -190,7 +191,7 @@ impl fmt::Debug for Context<'_> {
     }
 }
 
-impl crate::reply::Reply<'static> for Context<'_> {
+impl crate::write::reply::Reply<'static> for Context<'_> {
     fn push(
         &mut self,
         buf: impl Into<Outgoing<'static>>,

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::error::TerminatorError;
+use crate::read::error::TerminatorError;
 
 /// The most byte strings a [`Delimiters`] holds.
 pub const MAX_DELIMITERS: usize = 8;

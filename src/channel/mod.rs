@@ -6,113 +6,28 @@ use std::io;
 use std::time::{Duration, Instant};
 use std::vec;
 
-use crate::framer::{Event, Framer};
+mod defaults;
+mod frame_handler;
+mod handler;
+mod state;
+mod timeout;
+mod transport;
+
 use crate::io::{read_some, write_outbox, ReadOutcome};
-use crate::outbox::Drained;
-use crate::outbox::VecOutbox;
-use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::read::framer::{Event, Framer};
+use crate::read::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::write::outbox::{Drained, VecOutbox};
+use state::State;
 
-pub use crate::frame_handler::{FrameHandler, Frames};
-pub use crate::handler::{Context, Handler};
-pub use crate::transport::Transport;
-
-/// asynchat's `ac_in_buffer_size`: bytes read at once.
-pub const DEFAULT_READ_BUFFER_LEN: usize = 65536;
-
-/// The line limit a channel starts with, in data bytes: a channel is a server's
-/// front door, and a peer that never sends the terminator must not cost more than
-/// this in the handler's buffer. Raise it (or lift it) from the handler if the
-/// protocol's lines may be longer; a counted body is not subject to it.
-pub const DEFAULT_MAX_FRAME_LEN: u64 = 65536;
-
-/// The largest [`Terminator::Count`] a whole-frame reader that buffers on the heap
-/// (the [`Frames`] adapter, the tokio codec) accepts to begin with: 16 MiB. A larger
-/// count is refused where it is set, and the handler hears of it at once. Counts are
-/// not subject to the frame limit, which is meant for lines.
-pub const DEFAULT_MAX_COUNT: u64 = 16 << 20;
-
-/// Reads one readiness call makes at most before it returns [`Status::Busy`], so that
-/// one busy peer cannot starve the others.
-pub const DEFAULT_READS_PER_CALL: usize = 4;
-
-/// How long a lingering close waits for the peer to close its side.
-pub const DEFAULT_LINGER: Duration = Duration::from_secs(2);
-
-/// How long a channel waits for the peer to make progress (send a byte, or take one
-/// of the replies) before it gives up: five minutes, as RFC 5321 asks of an SMTP
-/// server between commands.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// Why a channel gave up on its peer: the error inside the `TimedOut` [`io::Error`]
-/// that [`Channel::run`] and [`Channel::handle_ready`] return. Tell it apart from an
-/// error of the stream with [`Timeout::of`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Timeout {
-    /// The peer sent no byte and took no byte of the replies for this long: the idle
-    /// timeout ([`Channel::set_idle_timeout`]), or, with none, a blocking stream's own
-    /// read or write timeout.
-    Idle(Duration),
-    /// The peer started a frame and had not finished it after this long: the frame
-    /// timeout ([`Channel::set_frame_timeout`]).
-    Frame(Duration),
-}
-
-impl Timeout {
-    /// The channel's timeout inside `error`, if that is what it holds.
-    pub fn of(error: &io::Error) -> Option<Timeout> {
-        error.get_ref()?.downcast_ref::<Timeout>().copied()
-    }
-}
-
-impl core::fmt::Display for Timeout {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Timeout::Idle(idle_for) => write!(f, "the peer made no progress for {idle_for:?}"),
-            Timeout::Frame(open_for) => {
-                write!(f, "the peer left a frame unfinished for {open_for:?}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for Timeout {}
-
-/// What the caller should do after a readiness call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// Nothing to do until the stream is ready again: wait for the readiness that
-    /// [`Channel::wants_read`] and [`Channel::wants_write`] ask for (and, while it
-    /// lingers, until [`Channel::deadline`]).
-    Waiting,
-    /// The call did its share of work and more input may be ready: call again after
-    /// serving the other connections, without waiting for readiness (an
-    /// edge-triggered loop will not report it again).
-    Busy,
-    /// Done: the handler closed when done and everything queued was sent, or the peer
-    /// closed and everything queued was sent, or the linger ended. Drop the stream to
-    /// close the socket.
-    Closed,
-}
-
-/// Where a connection is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum State {
-    /// [`Handler::handle_connect`] has not run yet.
-    Connecting,
-    /// Framing input and calling the handler.
-    Open,
-    /// The handler closed when done: writing what is queued, reading and discarding
-    /// input so that the peer's writes do not block nor turn into a reset.
-    Closing,
-    /// No more input will come (the peer closed): writing what is queued, then closed.
-    Flushing,
-    /// Everything is written and the writing half is shut down: reading and
-    /// discarding input until the peer closes or the deadline passes.
-    Lingering {
-        until: Instant,
-    },
-    Closed,
-}
+pub use defaults::{
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_LINGER, DEFAULT_MAX_COUNT, DEFAULT_MAX_FRAME_LEN,
+    DEFAULT_READS_PER_CALL, DEFAULT_READ_BUFFER_LEN,
+};
+pub use frame_handler::{FrameHandler, Frames};
+pub use handler::{Context, Handler};
+pub use state::Status;
+pub use timeout::Timeout;
+pub use transport::Transport;
 
 /// A connection: a stream, a [`Handler`], a [`Framer`] and an outbox (asynchat's
 /// `async_chat` instance).

@@ -3,12 +3,12 @@
 #[cfg(feature = "alloc")]
 use alloc::{boxed::Box, string::String, vec::Vec};
 
-use crate::error::{AdvanceError, PushError, PushFrameError};
-use crate::inline_bytes::InlineBytes;
-use crate::length_prefix::LengthPrefix;
-use crate::producer::{Produced, Producer};
-use crate::storage::sealed::Queue;
-use crate::storage::{Fixed, Storage};
+use crate::read::length_prefix::LengthPrefix;
+use crate::write::error::{AdvanceError, PushError, PushFrameError};
+use crate::write::inline_bytes::InlineBytes;
+use crate::write::producer::{Produced, Producer};
+use crate::write::storage::sealed::Queue;
+use crate::write::storage::{Fixed, Storage};
 
 /// asynchat's `ac_out_buffer_size`: the default largest chunk handed out at once.
 pub const DEFAULT_MAX_CHUNK_LEN: usize = 65536;
@@ -246,7 +246,7 @@ pub type FixedOutbox<'a, const C: usize> = Outbox<'a, Fixed<C>>;
 /// An [`Outbox`] whose queue grows as needed.
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-pub type VecOutbox<'a> = Outbox<'a, crate::storage::Growable>;
+pub type VecOutbox<'a> = Outbox<'a, crate::write::storage::Growable>;
 
 impl<'a, S: Storage> Outbox<'a, S> {
     /// An empty outbox: chunks of up to [`DEFAULT_MAX_CHUNK_LEN`] bytes, watermarks

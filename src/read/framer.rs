@@ -37,12 +37,12 @@
 //! owes a refused count's report, or is skipping a frame, and [`Gate`], which says
 //! whether it owes a frame end and whether the fast paths may run.
 
-use crate::delimiters::{find_any, FoundAny};
-use crate::error::{FrameTooLong, Truncated};
-use crate::frame_kind::FrameKind;
-use crate::length_prefix::{Decoded, LengthPrefix, Malformed, MalformedReason};
-use crate::search::{self, Found, Memo};
-use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::read::delimiters::{find_any, FoundAny};
+use crate::read::error::{FrameTooLong, Truncated};
+use crate::read::frame_kind::FrameKind;
+use crate::read::length_prefix::{Decoded, LengthPrefix, Malformed, MalformedReason};
+use crate::read::search::{self, Found, Memo};
+use crate::read::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 
 /// What the [`Framer`] found next in its input.
 ///

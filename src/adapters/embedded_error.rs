@@ -8,10 +8,10 @@ use ::embedded_io::{Error, ErrorKind};
 #[cfg(not(feature = "embedded-io"))]
 use ::embedded_io_async::{Error, ErrorKind};
 
-use crate::error::AdvanceError;
-use crate::outbox::Outbox;
-pub use crate::read_buffer::BufferFull;
-use crate::storage::Storage;
+pub use crate::read::read_buffer::BufferFull;
+use crate::write::error::AdvanceError;
+use crate::write::outbox::Outbox;
+use crate::write::storage::Storage;
 
 /// A read's result: the bytes it put in the buffer (0 at the end of the stream),
 /// `None` for an `Interrupted` read to retry, or the error.

@@ -3,11 +3,11 @@
 
 use std::vec::Vec;
 
-use crate::channel::{DEFAULT_MAX_COUNT, DEFAULT_READ_BUFFER_LEN};
-use crate::error::{FrameTooLong, Truncated};
-use crate::frame_kind::FrameKind;
-use crate::handler::{Context, Handler};
-use crate::length_prefix::Malformed;
+use super::defaults::{DEFAULT_MAX_COUNT, DEFAULT_READ_BUFFER_LEN};
+use super::handler::{Context, Handler};
+use crate::read::error::{FrameTooLong, Truncated};
+use crate::read::frame_kind::FrameKind;
+use crate::read::length_prefix::Malformed;
 
 /// A protocol that takes whole frames instead of pieces: run it in a channel as
 /// [`Frames::new(handler)`](Frames::new).

@@ -3,10 +3,10 @@
 use core::fmt;
 use core::ops::Deref;
 
-use crate::delimiters::Delimiters;
-use crate::error::TerminatorError;
-use crate::frame_kind::FrameKind;
-use crate::length_prefix::LengthPrefix;
+use crate::read::delimiters::Delimiters;
+use crate::read::error::TerminatorError;
+use crate::read::frame_kind::FrameKind;
+use crate::read::length_prefix::LengthPrefix;
 
 /// The longest byte-string terminator a [`Framer`](crate::Framer) accepts unless told
 /// otherwise: the default of its const parameter `N`.

@@ -1,25 +1,43 @@
-//! `embedded-io-async` glue (feature `embedded-io-async`): as
-//! [`embedded_io`](crate::embedded_io)'s, with reads and writes awaited, for
-//! embedded executors (embassy and the like). `no_std`, no allocation.
+//! `embedded-io` glue (feature `embedded-io`): whole frames read from an
+//! [`embedded_io::Read`] into a caller's buffer, and an [`Outbox`] written to an
+//! [`embedded_io::Write`]. `no_std`, no allocation.
+//!
+//! # Example
+//!
+//! Lines from a UART that delivers a byte at a time (here a slice, which implements
+//! `Read`), in a 32-byte buffer:
+//!
+//! ```
+//! use asynchat::embedded_io::FramedReader;
+//! use asynchat::{Frame, Terminator};
+//!
+//! let mut uart: &[u8] = b"AT\r\nAT+GMR\r\n";
+//! let mut buf = [0; 32];
+//! let mut lines = FramedReader::<_, 2>::new(&mut uart, Terminator::literal(b"\r\n"), &mut buf);
+//! assert_eq!(lines.next_frame()?, Frame::Whole(&b"AT"[..]));
+//! assert_eq!(lines.next_frame()?, Frame::Whole(&b"AT+GMR"[..]));
+//! assert_eq!(lines.next_frame()?, Frame::End(Ok(())));
+//! # Ok::<(), asynchat::embedded_io::ReadError<core::convert::Infallible>>(())
+//! ```
 
-use ::embedded_io_async::{Read, Write};
+use ::embedded_io::{Read, Write};
 
-use crate::embedded_error::{advance_by_write, bytes_read};
-pub use crate::embedded_error::{BufferFull, ReadError, WriteError};
-use crate::frame::Frame;
-use crate::framer::Framer;
-use crate::outbox::{Drained, Next, Outbox};
-use crate::read_buffer::ReadBuffer;
-use crate::storage::Storage;
-use crate::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::adapters::embedded_error::{advance_by_write, bytes_read};
+pub use crate::adapters::embedded_error::{BufferFull, ReadError, WriteError};
+use crate::read::frame::Frame;
+use crate::read::framer::Framer;
+use crate::read::read_buffer::ReadBuffer;
+use crate::read::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
+use crate::write::outbox::{Drained, Next, Outbox};
+use crate::write::storage::Storage;
 
-/// Whole frames from an async reader, read into a caller's buffer: each frame is a
-/// slice of the buffer (no copy), the terminator and the limit may change after
-/// every frame, and a frame over the limit is reported and skipped without being
-/// buffered.
+/// Whole frames from a reader, read into a caller's buffer: each frame is a slice of
+/// the buffer (no copy), the terminator and the limit may change after every frame,
+/// and a frame over the limit is reported and skipped without being buffered.
 ///
 /// The limit is at most the buffer's length less `N` (the terminator capacity), so
-/// that a read always has room; keep `N` small on small buffers.
+/// that a read always has room; keep `N` small on small buffers
+/// (`FramedReader::<_, 2>` for `\r\n`).
 #[derive(Debug)]
 pub struct FramedReader<'b, R, const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     reader: R,
@@ -36,24 +54,22 @@ impl<'b, R: Read, const N: usize> FramedReader<'b, R, N> {
         }
     }
 
-    /// The next frame, reading as needed. At the end of the stream (a read of 0),
-    /// what completes comes out, then [`Frame::End`], which later calls repeat.
-    ///
-    /// Cancel-safe: if the future is dropped while it waits for a read, nothing is
-    /// lost; the next call goes on where this one stopped.
+    /// The next frame, reading as needed (blocking in the reader). At the end of the
+    /// stream (a read of 0), what completes comes out, then [`Frame::End`], which
+    /// later calls repeat.
     ///
     /// # Errors
     ///
     /// [`ReadError::Read`] when the reader fails other than with `Interrupted`
     /// (retried); the frame in progress is kept, so a later call may go on.
     /// [`ReadError::BufferFull`] when the buffer is not longer than `N`.
-    pub async fn next_frame(&mut self) -> Result<Frame<&[u8]>, ReadError<R::Error>> {
+    pub fn next_frame(&mut self) -> Result<Frame<&[u8]>, ReadError<R::Error>> {
         let found = loop {
             if let Some(found) = self.buffer.found() {
                 break found;
             }
             let room = self.buffer.room().map_err(ReadError::BufferFull)?;
-            if let Some(n) = bytes_read(self.reader.read(room).await)? {
+            if let Some(n) = bytes_read(self.reader.read(room))? {
                 self.buffer.filled(n);
             }
         };
@@ -89,22 +105,19 @@ impl<'b, R: Read, const N: usize> FramedReader<'b, R, N> {
     }
 }
 
-/// Writes the outbox out, awaiting the writer, until it has nothing to write now or
-/// says to close. Does not flush the writer.
-///
-/// Cancel-safe as far as the writer's `write` is: bytes are taken off the outbox
-/// only once a write returns.
+/// Writes the outbox out (blocking in the writer) until it has nothing to write now
+/// or says to close. Does not flush the writer.
 ///
 /// # Errors
 ///
 /// See [`WriteError`]; bytes not written stay queued.
-pub async fn write_outbox<W: Write, S: Storage>(
+pub fn write_outbox<W: Write, S: Storage>(
     writer: &mut W,
     outbox: &mut Outbox<'_, S>,
 ) -> Result<Drained, WriteError<W::Error>> {
     loop {
         let written = match outbox.chunk() {
-            Next::Write(chunk) => writer.write(chunk).await,
+            Next::Write(chunk) => writer.write(chunk),
             Next::Idle => return Ok(Drained::Idle),
             Next::Close => return Ok(Drained::Close),
         };

@@ -7,8 +7,10 @@
 
 use memchr::arch::all::packedpair::Pair;
 
-use crate::byte_search::ByteFinder;
-use crate::terminator::Delimiter;
+mod first_byte;
+
+use crate::read::terminator::Delimiter;
+use first_byte::ByteFinder;
 
 /// What the search keeps between calls: for the terminator, the two of its bytes
 /// that `memchr`'s packed-pair searcher looks for (choosing them ranks every byte

@@ -1,8 +1,8 @@
 //! A whole frame: the one thing every whole-frame reader hands out.
 
-use crate::error::{FrameTooLong, Truncated};
-use crate::frame_kind::FrameKind;
-use crate::length_prefix::Malformed;
+use crate::read::error::{FrameTooLong, Truncated};
+use crate::read::frame_kind::FrameKind;
+use crate::read::length_prefix::Malformed;
 
 /// What a whole-frame reader found next: a frame's events, gathered.
 ///
