@@ -1,5 +1,5 @@
 //! `embedded-io-async` glue (feature `embedded-io-async`): as
-//! [`embedded_io`](crate::embedded_io)'s, with reads and writes awaited, for
+//! [`embedded_io`](super::embedded_io)'s, with reads and writes awaited, for
 //! embedded executors (embassy and the like). `no_std`, no allocation.
 
 use ::embedded_io_async::{Read, Write};

@@ -111,7 +111,7 @@ impl<const N: usize> FrameCodec<N> {
     /// Sets the largest [`Terminator::Count`] the codec buffers ([`DEFAULT_MAX_COUNT`]
     /// to begin with), or `None` for no limit. A larger count is refused where it is
     /// set: the next frame is [`Frame::TooLong`] (of
-    /// [`FrameKind::Counted`](crate::FrameKind::Counted)), its bytes are skipped as
+    /// [`FrameKind::Counted`](crate::read::frame_kind::FrameKind::Counted)), its bytes are skipped as
     /// they arrive, and [`Frame::Discarded`] comes at their end. A count set earlier
     /// and not yet started is checked again.
     pub fn set_max_count(&mut self, max_count: Option<u64>) {

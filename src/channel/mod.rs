@@ -14,7 +14,10 @@ mod timeout;
 mod transport;
 
 use crate::io::{read_some, write_outbox, ReadOutcome};
+use crate::read::error::{FrameTooLong, Truncated};
+use crate::read::frame_kind::FrameKind;
 use crate::read::framer::{Event, Framer};
+use crate::read::length_prefix::Malformed;
 use crate::read::terminator::{Terminator, DEFAULT_MAX_TERMINATOR_LEN};
 use crate::write::outbox::{Drained, VecOutbox};
 use state::State;
@@ -118,10 +121,10 @@ enum Dispatch {
     /// [`DEFAULT_MAX_TERMINATOR_LEN`] bytes.
     Held([u8; DEFAULT_MAX_TERMINATOR_LEN], usize),
     Terminator,
-    TooLong(crate::FrameTooLong),
-    Discarded(u64, crate::FrameKind),
-    End(Result<(), crate::Truncated>),
-    Malformed(crate::Malformed),
+    TooLong(FrameTooLong),
+    Discarded(u64, FrameKind),
+    End(Result<(), Truncated>),
+    Malformed(Malformed),
 }
 
 impl<S: Transport, H: Handler> Channel<S, H> {

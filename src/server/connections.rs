@@ -6,7 +6,7 @@ use std::vec::Vec;
 use mio::Token;
 
 use super::mio_stream::MioStream;
-use crate::Channel;
+use crate::channel::Channel;
 
 /// One open connection.
 pub(super) struct Connection<H> {

@@ -49,8 +49,8 @@ use std::vec::Vec;
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token, Waker};
 
-use crate::channel::{Handler, Status, Timeout};
-use crate::{Channel, Terminator};
+use crate::channel::{Channel, Handler, Status, Timeout};
+use crate::read::terminator::Terminator;
 use accept::{is_lost_before_accept, is_out_of_files};
 pub use config::Config;
 use connections::{Connection, Connections};
