@@ -13,7 +13,7 @@ use asynchat::channel::{Context, Handler};
 use asynchat::server::{Config, Server, ServerHandle, Stats};
 use asynchat::Terminator;
 
-/// Answers each line with `+` and the line.
+/// Answers each line with `+` and the line; closes after `QUIT`.
 #[derive(Default)]
 struct Lines(Vec<u8>);
 
@@ -26,7 +26,11 @@ impl Handler for Lines {
         let mut reply = b"+".to_vec();
         reply.append(&mut self.0);
         reply.push(b'\n');
+        let quit = reply == b"+QUIT\n";
         let _ = ctx.push(reply);
+        if quit {
+            ctx.close_when_done();
+        }
     }
 }
 
@@ -284,4 +288,62 @@ fn an_idle_server_sleeps() {
         "idle for 1 s with one quiet connection, the servers ran for {spent:?}"
     );
     server.stop();
+}
+
+/// Reads to the end of `stream`, and how long the end took to come.
+fn read_to_end_timed(stream: &mut TcpStream) -> (Vec<u8>, Duration) {
+    let start = Instant::now();
+    let mut all = Vec::new();
+    stream.read_to_end(&mut all).unwrap();
+    (all, start.elapsed())
+}
+
+/// After `QUIT` the reply comes, then at once the end of the stream: the server
+/// shuts down its writing half and lingers for the peer's close, rather than
+/// keeping the connection open for the linger.
+#[test]
+fn a_close_when_done_ends_the_stream_at_once_and_then_lingers() {
+    let mut config = config();
+    config.linger = Duration::from_secs(5);
+    let server = start(config);
+    let mut client = server.connect();
+    client.write_all(b"QUIT\n").unwrap();
+    let (reply, took) = read_to_end_timed(&mut client);
+    assert_eq!(reply, b"+QUIT\n");
+    assert!(took < Duration::from_secs(2), "the end came after {took:?}");
+    server.stop();
+}
+
+/// A request and the peer's end of the stream, sent together: the reply comes and
+/// the server closes, not at the idle timeout.
+#[test]
+fn a_request_and_the_end_together_are_answered_and_closed() {
+    let server = start(config());
+    for _ in 0..20 {
+        let mut client = server.connect();
+        client.write_all(b"last words\n").unwrap();
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let (reply, took) = read_to_end_timed(&mut client);
+        assert_eq!(reply, b"+last words\n");
+        assert!(took < Duration::from_secs(2), "closed after {took:?}");
+    }
+    server.stop();
+}
+
+/// `serve`, the one-call form, runs a server for the rest of the process.
+#[test]
+fn serve_runs_a_server() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Never stopped: it ends with the test process.
+    thread::spawn(move || {
+        asynchat::server::serve(listener, config(), Terminator::literal(b"\n"), |_| {
+            Lines::default()
+        })
+    });
+    let mut client = TcpStream::connect(addr).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert_eq!(ask(&mut client, "one call\n"), "+one call\n");
 }

@@ -68,24 +68,13 @@ impl<H: crate::channel::Handler> Connections<H> {
     }
 
     /// The connection that gives way to a newcomer: of those part-way through a
-    /// frame, the one whose frame has come the slowest, in bytes over the time since
-    /// it began; the earlier begun of two equally slow. `None` if no connection is
-    /// part-way through a frame.
+    /// frame, the one whose frame has come the slowest ([`slower`]). `None` if no
+    /// connection is part-way through a frame.
     pub(super) fn slowest(&self, now: Instant) -> Option<Token> {
         self.iter()
-            .filter_map(|(token, c)| {
-                let (started, bytes) = c.channel.frame_progress()?;
-                Some((token, started, bytes))
-            })
-            .min_by(|&(_, a_start, a_bytes), &(_, b_start, b_bytes)| {
-                // a_bytes / a_time against b_bytes / b_time, without dividing.
-                let a_time = elapsed_nanos(now, a_start);
-                let b_time = elapsed_nanos(now, b_start);
-                (u128::from(a_bytes) * b_time)
-                    .cmp(&(u128::from(b_bytes) * a_time))
-                    .then(a_start.cmp(&b_start))
-            })
-            .map(|(token, _, _)| token)
+            .filter_map(|(token, c)| Some((token, c.channel.frame_progress()?)))
+            .min_by(|(_, a), (_, b)| slower(*a, *b, now))
+            .map(|(token, _)| token)
     }
 
     fn iter(&self) -> impl Iterator<Item = (Token, &Connection<H>)> {
@@ -96,10 +85,65 @@ impl<H: crate::channel::Handler> Connections<H> {
     }
 }
 
+/// Orders two frames' progress (when each began, and its bytes so far) slowest
+/// first: by bytes over the time since it began, and the earlier begun of two
+/// equally slow.
+fn slower(a: (Instant, u64), b: (Instant, u64), now: Instant) -> core::cmp::Ordering {
+    let ((a_start, a_bytes), (b_start, b_bytes)) = (a, b);
+    // a_bytes / a_time against b_bytes / b_time, without dividing.
+    let a_time = elapsed_nanos(now, a_start);
+    let b_time = elapsed_nanos(now, b_start);
+    (u128::from(a_bytes) * b_time)
+        .cmp(&(u128::from(b_bytes) * a_time))
+        .then(a_start.cmp(&b_start))
+}
+
 /// The time from `start` to `now`, at least a millisecond: a frame that began in
 /// this very round has not had the time to be slow.
 fn elapsed_nanos(now: Instant, start: Instant) -> u128 {
     now.saturating_duration_since(start)
         .max(Duration::from_millis(1))
         .as_nanos()
+}
+
+#[cfg(test)]
+mod tests {
+    use core::cmp::Ordering::{Equal, Greater, Less};
+
+    use super::*;
+
+    #[test]
+    fn the_fewer_bytes_per_second_the_slower() {
+        let now = Instant::now() + Duration::from_secs(100);
+        let ago = |secs: u64| now - Duration::from_secs(secs);
+        // 100 bytes in 10 s (10 a second) against 50 in 1 s (50 a second): fewer
+        // bytes, yet faster.
+        assert_eq!(slower((ago(10), 100), (ago(1), 50), now), Less);
+        assert_eq!(slower((ago(1), 50), (ago(10), 100), now), Greater);
+        // The same bytes: the one that took longer is slower.
+        assert_eq!(slower((ago(20), 7), (ago(10), 7), now), Less);
+        // The same rate: the one begun first goes first.
+        assert_eq!(slower((ago(20), 40), (ago(10), 20), now), Less);
+        assert_eq!(slower((ago(10), 20), (ago(20), 40), now), Greater);
+        assert_eq!(slower((ago(10), 20), (ago(10), 20), now), Equal);
+    }
+
+    #[test]
+    fn a_frame_begun_this_moment_counts_a_millisecond() {
+        let now = Instant::now();
+        // One byte just now is a thousand a second: faster than 999 in a second.
+        assert_eq!(
+            slower((now - Duration::from_secs(1), 999), (now, 1), now),
+            Less
+        );
+        assert_eq!(
+            slower((now - Duration::from_secs(1), 1001), (now, 1), now),
+            Greater
+        );
+        assert_eq!(elapsed_nanos(now, now + Duration::from_secs(1)), 1_000_000);
+        assert_eq!(
+            elapsed_nanos(now + Duration::from_secs(2), now),
+            2_000_000_000
+        );
+    }
 }
