@@ -7,7 +7,21 @@
 
 use memchr::arch::all::packedpair::Pair;
 
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
 mod first_byte;
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+mod portable;
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
+
+/// This target's searches: the first byte, and a packed pair for long terminators.
+#[cfg(target_arch = "aarch64")]
+use aarch64 as arch;
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+use portable as arch;
+#[cfg(target_arch = "x86_64")]
+use x86_64 as arch;
 
 use crate::read::terminator::Delimiter;
 use first_byte::ByteFinder;
@@ -44,10 +58,6 @@ impl Memo {
     }
 
     /// The pair for `needle`, the terminator this memo belongs to.
-    #[cfg_attr(
-        not(any(target_arch = "x86_64", target_arch = "aarch64")),
-        allow(dead_code)
-    )]
     fn pair(&mut self, needle: &[u8]) -> Option<Pair> {
         // A pair that does not fit the needle would make the searcher panic; the
         // framer renews the memo with each terminator, and this keeps a slip there
@@ -230,38 +240,9 @@ fn find_with_memmem(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<u
 
 /// The packed-pair search where this target has one and the haystack is long enough
 /// for it, else `None`.
-#[cfg(target_arch = "x86_64")]
 fn find_with_packed_pair(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<Option<usize>> {
-    use memchr::arch::x86_64::{avx2, sse2};
     let pair = memo.pair(needle)?;
-    // Borrowed, not moved out of the `Option`: the move would copy the searcher's
-    // vectors on every call.
-    let avx2 = avx2::packedpair::Finder::with_pair(needle, pair);
-    if let Some(finder) = &avx2 {
-        (haystack.len() >= finder.min_haystack_len()).then(|| finder.find(haystack, needle))
-    } else {
-        let finder = sse2::packedpair::Finder::with_pair(needle, pair)?;
-        (haystack.len() >= finder.min_haystack_len()).then(|| finder.find(haystack, needle))
-    }
-}
-
-/// See the `x86_64` version.
-#[cfg(target_arch = "aarch64")]
-fn find_with_packed_pair(haystack: &[u8], needle: &[u8], memo: &mut Memo) -> Option<Option<usize>> {
-    use memchr::arch::aarch64::neon;
-    let pair = memo.pair(needle)?;
-    let finder = neon::packedpair::Finder::with_pair(needle, pair)?;
-    (haystack.len() >= finder.min_haystack_len()).then(|| finder.find(haystack, needle))
-}
-
-/// See the `x86_64` version: elsewhere, `memmem` decides.
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-fn find_with_packed_pair(
-    _haystack: &[u8],
-    _needle: &[u8],
-    _memo: &mut Memo,
-) -> Option<Option<usize>> {
-    None
+    arch::find_with_packed_pair(haystack, needle, pair)
 }
 
 /// Slice equality without a call to libc's `memcmp`, which `==` on slices becomes:
