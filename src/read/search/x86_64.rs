@@ -51,7 +51,7 @@ pub(super) mod kept {
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct ByteFinder {
         /// The AVX2 searcher last used, and the byte it finds.
-        pub(super) avx2: Option<(&'static One, u8)>,
+        pub(in crate::read::search) avx2: Option<(&'static One, u8)>,
     }
 
     impl ByteFinder {
@@ -115,7 +115,7 @@ pub(super) mod kept {
     static SEARCHERS: [OnceLock<Option<One>>; 256] = [const { OnceLock::new() }; 256];
 
     /// The AVX2 searcher for `byte`, if the CPU has AVX2.
-    pub(super) fn searcher(byte: u8) -> Option<&'static One> {
+    pub(in crate::read::search) fn searcher(byte: u8) -> Option<&'static One> {
         SEARCHERS[usize::from(byte)]
             .get_or_init(|| One::new(byte))
             .as_ref()
