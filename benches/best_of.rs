@@ -14,7 +14,7 @@
 //! the loop as about the code. The mean of the four is the fairer figure.
 //!
 //!     cargo run --release --bin best_of -- \
-//!         [lines|echo|echo-cached|one-byte|one-byte-layouts]...
+//!         [lines|long-lines|echo|echo-cached|one-byte|one-byte-layouts]...
 //!
 //! Prints milliseconds and the ratio (peer time over framer time: above 1 means
 //! the framer is faster). Run it a few times, and interleave runs of two builds to
@@ -70,6 +70,14 @@ fn main() {
                     let framer = best_ms(&|| frame(crlf, &data, slice).0, count);
                     let peer = best_ms(&|| memchr_crlf(&data, slice), count);
                     report(&format!("lines/{slice}"), framer, "memchr-crlf", peer);
+                }
+            }
+            "long-lines" => {
+                let (data, count) = lines(64 * MIB, 2048, 6144);
+                for slice in [data.len(), 4096] {
+                    let framer = best_ms(&|| frame(crlf, &data, slice).0, count);
+                    let peer = best_ms(&|| memchr_crlf(&data, slice), count);
+                    report(&format!("long-lines/{slice}"), framer, "memchr-crlf", peer);
                 }
             }
             "echo" => {

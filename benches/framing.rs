@@ -310,6 +310,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("outbox/chunk", |b| {
         b.iter(|| assert_eq!(outbox_chunks(&buffers, total), total))
     });
+    #[cfg(feature = "std")]
     group.bench_function("outbox/vectored", |b| {
         b.iter(|| assert_eq!(outbox_vectored(&buffers, total), total))
     });

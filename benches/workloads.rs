@@ -7,7 +7,9 @@
 
 use std::hint::black_box;
 
-use asynchat::{io::write_outbox, Event, Frame, FrameReader, Framer, Next, Terminator, VecOutbox};
+#[cfg(feature = "std")]
+use asynchat::io::write_outbox;
+use asynchat::{Event, Frame, FrameReader, Framer, Next, Terminator, VecOutbox};
 
 /// xorshift64*, fixed seed: the same data every run.
 pub struct Rng(pub u64);
@@ -356,6 +358,7 @@ pub fn outbox_chunks(buffers: &[Vec<u8>], total: usize) -> usize {
 }
 
 /// The outbox written with `write_vectored` into a `Vec`; returns the bytes written.
+#[cfg(feature = "std")]
 pub fn outbox_vectored(buffers: &[Vec<u8>], total: usize) -> usize {
     let mut outbox = VecOutbox::new();
     let mut out = Vec::with_capacity(total);
