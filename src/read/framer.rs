@@ -36,6 +36,33 @@
 //! current frame's length, [`Phase`], which says whether the framer is in a frame,
 //! owes a refused count's report, or is skipping a frame, and [`Gate`], which says
 //! whether it owes a frame end and whether the fast paths may run.
+//!
+//! # Changing the framer
+//!
+//! What must change together:
+//!
+//! - A new kind of terminator: [`Terminator`] and [`FrameKind`], the general step's
+//!   match on the terminator (how many data bytes come before the frame's end, and
+//!   whether the end is in sight), `needs_general_step` if the fast paths must stay
+//!   out, the reference model (`tests/support/framer_model.rs`) and the frames model
+//!   (`tests/support/frames_model.rs`), and `Arbitrary` (`src/adapters/arbitrary.rs`)
+//!   so that the fuzz target draws it.
+//! - Any field that `needs_general_step` reads: every place that changes it calls
+//!   `refresh_general_only`; a debug assertion in `next_event` catches one that does
+//!   not, in every test run.
+//! - The fast path and the general step decide the same events from the same
+//!   search: a change to one is a change to the other.
+//!
+//! What pins it:
+//!
+//! - `tests/framer.rs`: exact event sequences, and the reference model against the
+//!   framer at every split of the input into three pieces and one byte at a time,
+//!   with the fast path on and off ([`Framer::set_fast_path`]).
+//! - `tests/limits.rs`: limits and terminator changes at every split; `tests/frames.rs`
+//!   and `tests/one_protocol.rs`: the whole-frame readers built on this.
+//! - The `framer` fuzz target (`fuzz/`), against the same model.
+//! - `benches/icount.py`: instructions per byte of every workload, which `.ci/run`
+//!   fails on a rise of more than 3 %.
 
 use crate::read::delimiters::{find_any, FoundAny};
 use crate::read::error::{FrameTooLong, Truncated};
