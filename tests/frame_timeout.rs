@@ -268,3 +268,35 @@ fn run_keeps_a_peer_that_finishes_its_frames() {
     client.shutdown(std::net::Shutdown::Write).unwrap();
     assert_eq!(serving.join().unwrap().unwrap(), 8);
 }
+
+/// With a frame timeout and no idle timeout, a quiet peer between frames is kept:
+/// the read timeout `run()` gave the stream for a frame's deadline does not outlive
+/// the frame.
+#[test]
+fn run_without_an_idle_timeout_keeps_a_quiet_peer_between_frames() {
+    let (server, mut client) = socket_pair();
+    let serving = thread::spawn(move || {
+        let mut channel = Channel::new(server, Lines::default(), Terminator::literal(b"\n"));
+        channel.set_idle_timeout(None);
+        channel.set_frame_timeout(Some(Duration::from_millis(300)));
+        channel.set_reads_per_call(1);
+        channel.run().map(|()| channel.handler().answered)
+    });
+    // More reads than one call makes: `run()` sets the stream's timeout between
+    // calls, for the frame's deadline.
+    for byte in b"PIN" {
+        client.write_all(&[*byte]).unwrap();
+        thread::sleep(Duration::from_millis(30));
+    }
+    client.write_all(b"G\n").unwrap();
+    let mut reply = [0; 6];
+    client.read_exact(&mut reply).unwrap();
+    assert_eq!(&reply, b"+PING\n");
+    // Quiet, between frames, for longer than the frame timeout.
+    thread::sleep(Duration::from_millis(700));
+    client.write_all(b"PING\n").unwrap();
+    client.read_exact(&mut reply).unwrap();
+    assert_eq!(&reply, b"+PING\n");
+    client.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(serving.join().unwrap().unwrap(), 2);
+}

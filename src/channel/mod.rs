@@ -208,8 +208,11 @@ impl<S: Transport, H: Handler> Channel<S, H> {
     /// dropped.
     ///
     /// It sets the stream's read and write timeouts to what is left of the idle
-    /// timeout, so that neither a silent peer nor one that never reads its replies
-    /// can hold the calling thread.
+    /// timeout (or of the frame timeout, if that ends first), so that neither a
+    /// silent peer, nor one that never reads its replies, nor one that trickles can
+    /// hold the calling thread. With no idle timeout, the stream's own timeouts
+    /// apply between frames; once a frame timeout has been in force, they are
+    /// cleared when it ends.
     ///
     /// # Errors
     ///
@@ -224,20 +227,31 @@ impl<S: Transport, H: Handler> Channel<S, H> {
         // The caller may have set the stream's timeouts since the last call.
         self.stream_timeout = None;
         loop {
-            if let Some(deadline) = self.give_up_at() {
-                // A zero timeout means none to the stream: at least a moment.
-                let moment = Duration::from_millis(1);
-                let left = deadline
-                    .saturating_duration_since(Instant::now())
-                    .max(moment);
-                // Set again only when the timeout set last would overrun the deadline
-                // by more than that moment: progress moves the deadline on, and two
-                // more system calls per request would cost as much as the request.
-                if self.stream_timeout.is_none_or(|set| set > left + moment) {
-                    self.stream.set_read_timeout(Some(left))?;
-                    self.stream.set_write_timeout(Some(left))?;
-                    self.stream_timeout = Some(left);
+            match self.give_up_at() {
+                Some(deadline) => {
+                    // A zero timeout means none to the stream: at least a moment.
+                    let moment = Duration::from_millis(1);
+                    let left = deadline
+                        .saturating_duration_since(Instant::now())
+                        .max(moment);
+                    // Set again only when the timeout set last would overrun the
+                    // deadline by more than that moment: progress moves the deadline
+                    // on, and two more system calls per request would cost as much
+                    // as the request.
+                    if self.stream_timeout.is_none_or(|set| set > left + moment) {
+                        self.stream.set_read_timeout(Some(left))?;
+                        self.stream.set_write_timeout(Some(left))?;
+                        self.stream_timeout = Some(left);
+                    }
                 }
+                // No deadline now (no idle timeout, and the frame that had one has
+                // ended): the timeout set for it must not outlive it.
+                None if self.stream_timeout.is_some() => {
+                    self.stream.set_read_timeout(None)?;
+                    self.stream.set_write_timeout(None)?;
+                    self.stream_timeout = None;
+                }
+                None => {}
             }
             match self.pump()? {
                 Status::Closed => return Ok(()),
@@ -250,6 +264,8 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                         return Err(self.time_out())
                     }
                     Some(idle) if self.last_progress.elapsed() < idle => {}
+                    // The timeout set for the frame's deadline, a moment early.
+                    None if self.frame_deadline().is_some() => {}
                     _ => return Err(self.time_out_idle()),
                 },
             }
