@@ -110,17 +110,18 @@ const USAGE: &str = "usage: echo_server_mio [PORT] [MAX_CONNECTIONS] [IDLE_SECS]
 
 #[allow(dead_code)] // Unused when a test includes this file as a module.
 fn main() -> io::Result<()> {
+    let usage = || -> ! {
+        eprintln!("{USAGE}");
+        std::process::exit(2)
+    };
     let args: Vec<u64> = std::env::args()
         .skip(1)
         .map(|arg| arg.parse().ok())
         .collect::<Option<_>>()
         .filter(|args: &Vec<u64>| args.len() <= 4)
-        .unwrap_or_else(|| {
-            eprintln!("{USAGE}");
-            std::process::exit(2)
-        });
+        .unwrap_or_else(|| usage());
     let arg = |index: usize, default: u64| args.get(index).copied().unwrap_or(default);
-    let port = u16::try_from(arg(0, 0)).expect("a port");
+    let port = u16::try_from(arg(0, 0)).unwrap_or_else(|_| usage());
     let mut config = Config::default();
     config.max_connections = arg(1, 1024) as usize;
     config.idle_timeout = Some(Duration::from_secs(arg(2, 30)));
