@@ -4,11 +4,11 @@
 //!
 //! One function, [`Framer::next_event`], decides every event; [`search::find`] is the
 //! one place a byte-string terminator is looked for. Each call does one step, and
-//! one byte, the gate, says which:
+//! one byte, the [`flag`]s, says which:
 //!
-//! 1. The **fast path** (the gate is open): nothing held back, a byte-string
-//!    terminator, within the limit, not skipping, not at the end of the stream, no
-//!    frame end pending. It covers nearly every event of line protocols and is
+//! 1. The **fast path** (no flag set): nothing held back, not skipping, no refused
+//!    count, not at the end of the stream, no frame end pending; with a
+//!    byte-string terminator, within the limit. It covers nearly every event of line protocols and is
 //!    decided inline. It makes the same decision as the general step would, from
 //!    the same search; the hidden [`Framer::set_fast_path`] switch turns it off so
 //!    that the property tests check both against the reference model.
@@ -33,9 +33,10 @@
 //!
 //! State lives in a handful of fields: the terminator and limits the caller sets
 //! (the count limit only through a whole-frame reader), the held-back bytes, the
-//! current frame's length, [`Phase`], which says whether the framer is in a frame,
-//! owes a refused count's report, or is skipping a frame, and [`Gate`], which says
-//! whether it owes a frame end and whether the fast paths may run.
+//! current frame's length, and the [`flag`]s: each fact that keeps the fast paths
+//! out (the end of the stream announced, the fast paths off, a frame end pending, a
+//! refused count, a skip, bytes held back) is one bit, recorded nowhere else but
+//! for the held bytes, whose bit the functions that hold and take them keep.
 //!
 //! # Changing the framer
 //!
@@ -43,13 +44,13 @@
 //!
 //! - A new kind of terminator: [`Terminator`] and [`FrameKind`], the general step's
 //!   match on the terminator (how many data bytes come before the frame's end, and
-//!   whether the end is in sight), `needs_general_step` if the fast paths must stay
-//!   out, the reference model (`tests/support/framer_model.rs`) and the frames model
+//!   whether the end is in sight), a [`flag`] if the fast paths must stay out
+//!   while it is in force, the reference model (`tests/support/framer_model.rs`) and the frames model
 //!   (`tests/support/frames_model.rs`), and `Arbitrary` (`src/adapters/arbitrary.rs`)
 //!   so that the fuzz target draws it.
-//! - Any field that `needs_general_step` reads: every place that changes it calls
-//!   `refresh_general_only`; a debug assertion in `next_event` catches one that does
-//!   not, in every test run.
+//! - The held bytes and [`flag::HELD`]: whatever moves `held_start` or the held
+//!   storage's length calls `sync_held`; a debug assertion in `next_event` catches
+//!   one that does not, in every test run.
 //! - The fast path and the general step decide the same events from the same
 //!   search: a change to one is a change to the other.
 //!
@@ -139,30 +140,28 @@ enum LengthState {
     Trailer(u8),
 }
 
-/// Where the framer is in the current frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    /// Reporting the frame's data.
-    Framing,
-    /// A count above the count limit was set: its [`Event::TooLong`] comes before
-    /// any of its bytes.
-    CountRefused,
-    /// The frame went past the limit: its data is consumed without events until its
-    /// end, which is [`Event::Discarded`] of this kind.
-    Skipping(FrameKind),
-}
-
-/// Which way the next call of [`Framer::next_event`] goes, in one byte rather than
-/// two fields: one byte at a time, a call is little more than its tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Gate {
-    /// The fast paths may run: no frame end is pending and `general_only` is false.
-    Open,
+/// The facts that keep the fast paths out, one bit each of [`Framer::flags`], and
+/// recorded nowhere else: with none set and nothing held back, the fast paths run.
+/// One byte, so that one byte at a time a call is little more than its tests.
+mod flag {
+    /// The caller said the stream ends after the input it gives.
+    pub(super) const ENDING: u8 = 1;
+    /// The fast paths are switched off ([`Framer::set_fast_path`](super::Framer::set_fast_path)).
+    pub(super) const SLOW: u8 = 2;
     /// The frame's data just reported ran up to its end, which is consumed: the
-    /// next event is [`Event::Terminator`], without searching again.
-    FrameEnd,
-    /// `general_only`: only the general step runs.
-    General,
+    /// next event is [`Event::Terminator`](super::Event::Terminator), without
+    /// searching again.
+    pub(super) const FRAME_END: u8 = 4;
+    /// A count above the count limit was set: its [`Event::TooLong`](super::Event::TooLong)
+    /// comes before any of its bytes.
+    pub(super) const COUNT_REFUSED: u8 = 8;
+    /// The frame went past the limit: its data is consumed without events until
+    /// its end, which is [`Event::Discarded`](super::Event::Discarded) of the
+    /// framer's `skip_kind`.
+    pub(super) const SKIPPING: u8 = 16;
+    /// Bytes are held back: the held storage's own record of it, kept by the few
+    /// functions that hold bytes back or take them ([`Framer::sync_held`](super::Framer::sync_held)).
+    pub(super) const HELD: u8 = 32;
 }
 
 /// Cuts a byte stream into frames: the read half of asynchat, without the socket.
@@ -251,16 +250,10 @@ pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     held_start: usize,
     /// Stream position of `held[0]`: the held bytes are one run of the stream.
     held_origin: u64,
-    phase: Phase,
-    /// The caller said the stream ends after the input it gives.
-    ending: bool,
-    /// Set with [`Framer::set_fast_path`].
-    fast_path: bool,
-    /// Held-back bytes, skipping, a refused count, ending, or the fast path off:
-    /// the fast paths stay out. Refreshed wherever one of those changes.
-    general_only: bool,
-    /// `FrameEnd` while a frame end is pending, else `general_only` as a gate.
-    gate: Gate,
+    /// The [`flag`]s set.
+    flags: u8,
+    /// What the frame being skipped is, while [`flag::SKIPPING`] is set.
+    skip_kind: FrameKind,
     /// Data bytes of the current frame so far, skipped ones included.
     frame_len: u64,
     /// The limit on `frame_len` for frames of unknown length; `u64::MAX` for none.
@@ -296,11 +289,8 @@ impl<const N: usize> Framer<N> {
             held: heapless::Vec::new(),
             held_start: 0,
             held_origin: 0,
-            phase: Phase::Framing,
-            ending: false,
-            fast_path: true,
-            general_only: false,
-            gate: Gate::Open,
+            flags: 0,
+            skip_kind: FrameKind::Delimited,
             frame_len: 0,
             max_frame_len: u64::MAX,
             max_count: u64::MAX,
@@ -336,14 +326,9 @@ impl<const N: usize> Framer<N> {
     pub fn next_event<'a, 'i: 'a>(&'a mut self, input: &mut &'i [u8]) -> Option<Event<'a>> {
         // The fast path, inline: `inline(always)` because with a second call site in
         // a crate the compiler stops inlining this by itself, and short lines lose
-        // much of their speed. Its tests come first, cheapest first: the gate, then
+        // much of their speed. Its tests come first, cheapest first: the flags, then
         // the terminator's kind, then the input.
-        debug_assert_eq!(self.general_only, self.needs_general_step(), "stale flag");
-        debug_assert!(
-            self.gate == Gate::FrameEnd || self.gate == self.open_or_general(),
-            "stale gate"
-        );
-        if self.gate == Gate::Open {
+        if self.fast_paths_may_run() {
             if let Terminator::Bytes(delimiter) = &self.terminator {
                 if input.is_empty() {
                     return None;
@@ -359,7 +344,7 @@ impl<const N: usize> Framer<N> {
                             return Some(Event::Terminator);
                         }
                         self.frame_len += at as u64;
-                        self.gate = Gate::FrameEnd;
+                        self.flags |= flag::FRAME_END;
                         return Some(Event::Data(data));
                     }
                     Found::PrefixFrom(from)
@@ -385,8 +370,8 @@ impl<const N: usize> Framer<N> {
                     _ => {}
                 }
             }
-        } else if self.gate == Gate::FrameEnd {
-            self.gate = self.open_or_general();
+        } else if self.flags & flag::FRAME_END != 0 {
+            self.flags &= !flag::FRAME_END;
             self.frame_len = 0;
             return Some(Event::Terminator);
         }
@@ -410,11 +395,12 @@ impl<const N: usize> Framer<N> {
     /// in small reads would pay for on every read.
     #[inline(never)]
     fn take_count(&mut self, available: usize) -> usize {
+        let fast = self.fast_paths_may_run();
         let Terminator::Count(remaining) = &mut self.terminator else {
             return 0;
         };
         // An empty input takes 0 bytes below and changes nothing.
-        if self.general_only || *remaining == 0 {
+        if !fast || *remaining == 0 {
             return 0;
         }
         // A count bounds itself: the frame limit is not checked here.
@@ -422,7 +408,7 @@ impl<const N: usize> Framer<N> {
         *remaining -= len as u64;
         if *remaining == 0 {
             self.terminator = Terminator::None;
-            self.gate = Gate::FrameEnd;
+            self.flags |= flag::FRAME_END;
         }
         self.position += len as u64;
         self.frame_len += len as u64;
@@ -438,9 +424,9 @@ impl<const N: usize> Framer<N> {
         // The end of each read during a count, or with no terminator. Nothing can
         // come out without input unless something is pending: a `Count(0)`
         // (checked here), or held-back bytes, the end of the stream, a skip or a
-        // refused count (each sets `general_only`). The general step would find the
+        // refused count (each keeps the fast paths out). The general step would find the
         // same, at a higher cost, once per read of a long body.
-        if !self.general_only
+        if self.fast_paths_may_run()
             && input.is_empty()
             && !matches!(self.terminator, Terminator::Count(0))
         {
@@ -457,8 +443,11 @@ impl<const N: usize> Framer<N> {
             let held_len = self.held.len() - self.held_start;
             // Reported with the block's first byte (or at the end of the stream), so
             // that after `End` a count left over from the last stream stays quiet.
-            if self.phase == Phase::CountRefused && (held_len + input.len() > 0 || self.ending) {
-                self.phase = Phase::Skipping(FrameKind::Counted);
+            if self.flags & flag::COUNT_REFUSED != 0
+                && (held_len + input.len() > 0 || self.ending())
+            {
+                self.flags &= !flag::COUNT_REFUSED;
+                self.skip(FrameKind::Counted);
                 let too_long = FrameTooLong {
                     max_frame_len: self.max_count,
                     position: self.position - held_len as u64,
@@ -484,7 +473,7 @@ impl<const N: usize> Framer<N> {
                     match search::find(held, input, needle, &mut self.memo) {
                         Found::At(at) => (at, Some(needle.len())),
                         // At the end of the stream nothing can complete a terminator.
-                        Found::PrefixFrom(_) if self.ending => (available, None),
+                        Found::PrefixFrom(_) if self.ending() => (available, None),
                         Found::PrefixFrom(from) => (from, None),
                     }
                 }
@@ -495,7 +484,7 @@ impl<const N: usize> Framer<N> {
                             self.matched = index;
                             (at, Some(len))
                         }
-                        FoundAny::PrefixFrom(_) if self.ending => (available, None),
+                        FoundAny::PrefixFrom(_) if self.ending() => (available, None),
                         FoundAny::PrefixFrom(from) => (from, None),
                     }
                 }
@@ -510,12 +499,12 @@ impl<const N: usize> Framer<N> {
                         self.hold_back(core::mem::take(&mut input));
                         None
                     }
-                    None if self.ending => Some(Event::End(self.end_stream())),
+                    None if self.ending() => Some(Event::End(self.end_stream())),
                     None => None,
                 };
                 return (event, input);
             }
-            if let Phase::Skipping(_) = self.phase {
+            if self.is_skipping() {
                 self.consume_data(&mut input, data_len);
                 if let Some(end_len) = end_len {
                     self.consume_end(&mut input, end_len);
@@ -531,8 +520,7 @@ impl<const N: usize> Framer<N> {
             };
             let allowed = limit.saturating_sub(self.frame_len);
             if allowed == 0 {
-                self.phase = Phase::Skipping(kind);
-                self.refresh_general_only();
+                self.skip(kind);
                 let too_long = FrameTooLong {
                     max_frame_len: self.max_frame_len,
                     position: self.position - held_len as u64,
@@ -551,7 +539,7 @@ impl<const N: usize> Framer<N> {
                     // Taking the end now saves the next call a search (asynchat, too,
                     // cuts the terminator off before `found_terminator`).
                     self.consume_end(&mut input, end_len);
-                    self.gate = Gate::FrameEnd;
+                    self.flags |= flag::FRAME_END;
                 }
             }
             return (Some(Event::Data(self.lend(taken))), input);
@@ -572,7 +560,7 @@ impl<const N: usize> Framer<N> {
                 LengthState::Header => {
                     let held_len = self.held.len() - self.held_start;
                     if held_len + input.len() == 0 {
-                        let event = self.ending.then(|| Event::End(self.end_stream()));
+                        let event = self.ending().then(|| Event::End(self.end_stream()));
                         return (event, input);
                     }
                     let header_start = self.position - held_len as u64;
@@ -597,7 +585,7 @@ impl<const N: usize> Framer<N> {
                             let reason = MalformedReason::HeaderTooLong { capacity };
                             return (Some(self.malformed(header_start, reason)), input);
                         }
-                        Ok(Decoded::Incomplete) if self.ending => {
+                        Ok(Decoded::Incomplete) if self.ending() => {
                             // A header cut off by the end of the stream is data of
                             // the truncated frame: nothing is dropped in silence.
                             let len = if held_len > 0 { held_len } else { input.len() };
@@ -620,7 +608,7 @@ impl<const N: usize> Framer<N> {
                             self.held_origin = header_start;
                             self.held_start = len;
                             self.header_len = len;
-                            self.refresh_general_only();
+                            self.sync_held();
                             self.length_state = LengthState::Body(body_len);
                             let kept = prefix.kept_len(len);
                             let frame_len = (kept as u64)
@@ -628,8 +616,7 @@ impl<const N: usize> Framer<N> {
                                 .saturating_add(self.frame_len);
                             self.frame_len += kept as u64;
                             if frame_len > self.max_frame_len {
-                                self.phase = Phase::Skipping(FrameKind::LengthPrefixed);
-                                self.refresh_general_only();
+                                self.skip(FrameKind::LengthPrefixed);
                                 let too_long = FrameTooLong {
                                     max_frame_len: self.max_frame_len,
                                     position: header_start,
@@ -640,7 +627,7 @@ impl<const N: usize> Framer<N> {
                             if kept > 0 {
                                 if body_len == 0 && prefix.trailer_bytes().is_empty() {
                                     self.length_state = LengthState::Header;
-                                    self.gate = Gate::FrameEnd;
+                                    self.flags |= flag::FRAME_END;
                                 }
                                 return (Some(Event::Data(&self.held[len - kept..len])), input);
                             }
@@ -658,7 +645,7 @@ impl<const N: usize> Framer<N> {
                     let held_len = self.held.len() - self.held_start;
                     let source_len = if held_len > 0 { held_len } else { input.len() };
                     if source_len == 0 {
-                        let event = self.ending.then(|| Event::End(self.end_stream()));
+                        let event = self.ending().then(|| Event::End(self.end_stream()));
                         return (event, input);
                     }
                     let len = usize::try_from(remaining).map_or(source_len, |r| r.min(source_len));
@@ -669,7 +656,7 @@ impl<const N: usize> Framer<N> {
                     }
                     if remaining == len as u64 && prefix.trailer_bytes().is_empty() {
                         self.length_state = LengthState::Header;
-                        self.gate = Gate::FrameEnd;
+                        self.flags |= flag::FRAME_END;
                     }
                     return (Some(Event::Data(self.lend(taken))), input);
                 }
@@ -682,7 +669,7 @@ impl<const N: usize> Framer<N> {
                     let held_len = self.held.len() - self.held_start;
                     let next = self.held.get(self.held_start).or(input.first());
                     let Some(&found) = next else {
-                        let event = self.ending.then(|| Event::End(self.end_stream()));
+                        let event = self.ending().then(|| Event::End(self.end_stream()));
                         return (event, input);
                     };
                     if found != expected {
@@ -701,8 +688,7 @@ impl<const N: usize> Framer<N> {
     fn malformed<'a>(&mut self, position: u64, reason: MalformedReason) -> Event<'a> {
         self.terminator = Terminator::None;
         self.length_state = LengthState::Header;
-        self.phase = Phase::Framing;
-        self.refresh_general_only();
+        self.flags &= !(flag::SKIPPING | flag::COUNT_REFUSED);
         Event::Malformed(Malformed { position, reason })
     }
 
@@ -748,7 +734,7 @@ impl<const N: usize> Framer<N> {
     fn account_data(&mut self, len: usize, from_held: bool) {
         if from_held {
             self.held_start += len;
-            self.refresh_general_only();
+            self.sync_held();
         } else {
             self.position += len as u64;
         }
@@ -773,7 +759,7 @@ impl<const N: usize> Framer<N> {
     fn consume_end(&mut self, input: &mut &[u8], len: usize) {
         let from_held = len.min(self.held.len() - self.held_start);
         self.held_start += from_held;
-        self.refresh_general_only();
+        self.sync_held();
         let from_input = len - from_held;
         *input = &input[from_input..];
         self.position += from_input as u64;
@@ -785,9 +771,12 @@ impl<const N: usize> Framer<N> {
     /// The event for a frame end just consumed.
     fn end_frame<'a>(&mut self) -> Event<'a> {
         let frame_len = core::mem::take(&mut self.frame_len);
-        if let Phase::Skipping(kind) = core::mem::replace(&mut self.phase, Phase::Framing) {
-            self.refresh_general_only();
-            Event::Discarded { frame_len, kind }
+        if self.is_skipping() {
+            self.flags &= !flag::SKIPPING;
+            Event::Discarded {
+                frame_len,
+                kind: self.skip_kind,
+            }
         } else {
             Event::Terminator
         }
@@ -841,7 +830,7 @@ impl<const N: usize> Framer<N> {
             .expect("a partial terminator is shorter than the terminator, which fits in N");
         self.position += input.len() as u64;
         self.held_origin = self.position - self.held.len() as u64;
-        self.refresh_general_only();
+        self.sync_held();
     }
 
     /// Sets what ends the current and following frames (asynchat's `set_terminator`).
@@ -886,12 +875,11 @@ impl<const N: usize> Framer<N> {
     /// long as its refusal has not been reported yet.
     #[inline(never)]
     fn refuse_count_above_limit(&mut self) {
-        if matches!(self.phase, Phase::Framing | Phase::CountRefused) {
-            self.phase = match self.terminator {
-                Terminator::Count(count) if count > self.max_count => Phase::CountRefused,
-                _ => Phase::Framing,
-            };
-            self.refresh_general_only();
+        if !self.is_skipping() {
+            self.flags &= !flag::COUNT_REFUSED;
+            if matches!(self.terminator, Terminator::Count(count) if count > self.max_count) {
+                self.flags |= flag::COUNT_REFUSED;
+            }
         }
     }
 
@@ -924,7 +912,7 @@ impl<const N: usize> Framer<N> {
     /// Whether the data just reported ran up to its frame's end, so that the next
     /// event is [`Event::Terminator`].
     pub(crate) fn frame_end_pending(&self) -> bool {
-        self.gate == Gate::FrameEnd
+        self.flags & flag::FRAME_END != 0
     }
 
     /// The header of the last [length-prefixed](Terminator::LengthPrefixed) frame,
@@ -960,7 +948,7 @@ impl<const N: usize> Framer<N> {
     /// Whether the current frame went past the limit and its rest is being skipped,
     /// up to the [`Event::Discarded`] that ends it.
     pub fn is_skipping(&self) -> bool {
-        matches!(self.phase, Phase::Skipping(_))
+        self.flags & flag::SKIPPING != 0
     }
 
     /// Says that the stream ends after the input given to the following calls of
@@ -970,8 +958,7 @@ impl<const N: usize> Framer<N> {
     /// Calling it again before `End` changes nothing. After `End`, the framer starts a
     /// new stream, as after [`reset`](Self::reset).
     pub fn end_of_stream(&mut self) {
-        self.ending = true;
-        self.refresh_general_only();
+        self.flags |= flag::ENDING;
     }
 
     /// Bytes consumed from all input slices so far: the stream position, for error
@@ -1000,16 +987,13 @@ impl<const N: usize> Framer<N> {
     /// terminator stays as it is, a count with the bytes it still expects, and so do
     /// the limit and the stream position.
     pub fn reset(&mut self) {
-        self.phase = Phase::Framing;
-        self.ending = false;
+        // Only the fast-path switch outlives a reset.
+        self.flags &= flag::SLOW;
         self.held.clear();
         self.held_start = 0;
         self.header_len = 0;
         self.length_state = LengthState::Header;
         self.frame_len = 0;
-        // Not `FrameEnd`, which the refresh would keep.
-        self.gate = Gate::General;
-        self.refresh_general_only();
         self.refuse_count_above_limit();
     }
 
@@ -1018,33 +1002,43 @@ impl<const N: usize> Framer<N> {
     /// ways to prove it. Not part of the stable API.
     #[doc(hidden)]
     pub fn set_fast_path(&mut self, on: bool) {
-        self.fast_path = on;
-        self.refresh_general_only();
-    }
-
-    /// Recomputes `general_only` after a change of what it summarises.
-    fn refresh_general_only(&mut self) {
-        self.general_only = self.needs_general_step();
-        if self.gate != Gate::FrameEnd {
-            self.gate = self.open_or_general();
-        }
-    }
-
-    /// The gate when no frame end is pending.
-    fn open_or_general(&self) -> Gate {
-        if self.general_only {
-            Gate::General
+        if on {
+            self.flags &= !flag::SLOW;
         } else {
-            Gate::Open
+            self.flags |= flag::SLOW;
         }
     }
 
-    /// What `general_only` summarises: a state the fast paths do not handle.
-    fn needs_general_step(&self) -> bool {
-        self.ending
-            || self.phase != Phase::Framing
-            || !self.fast_path
-            || self.held_start != self.held.len()
+    /// Whether the fast paths may run: no [`flag`] set, nothing held back.
+    #[inline(always)]
+    fn fast_paths_may_run(&self) -> bool {
+        debug_assert_eq!(
+            self.flags & flag::HELD != 0,
+            self.held_start != self.held.len(),
+            "held bytes and their flag disagree"
+        );
+        self.flags == 0
+    }
+
+    /// Sets [`flag::HELD`] from the held storage, after bytes were held back or
+    /// taken from it.
+    fn sync_held(&mut self) {
+        if self.held_start == self.held.len() {
+            self.flags &= !flag::HELD;
+        } else {
+            self.flags |= flag::HELD;
+        }
+    }
+
+    /// Starts skipping the current frame, of `kind`, to its end.
+    fn skip(&mut self, kind: FrameKind) {
+        self.flags |= flag::SKIPPING;
+        self.skip_kind = kind;
+    }
+
+    /// Whether the caller said the stream ends after the input it gives.
+    fn ending(&self) -> bool {
+        self.flags & flag::ENDING != 0
     }
 }
 
