@@ -141,7 +141,7 @@ enum LengthState {
 }
 
 /// The facts that keep the fast paths out, one bit each of [`Framer::flags`], and
-/// recorded nowhere else: with none set and nothing held back, the fast paths run.
+/// recorded nowhere else but for the held bytes: with none set, the fast paths run.
 /// One byte, so that one byte at a time a call is little more than its tests.
 mod flag {
     /// The caller said the stream ends after the input it gives.
@@ -1009,7 +1009,7 @@ impl<const N: usize> Framer<N> {
         }
     }
 
-    /// Whether the fast paths may run: no [`flag`] set, nothing held back.
+    /// Whether the fast paths may run: no [`flag`] set.
     #[inline(always)]
     fn fast_paths_may_run(&self) -> bool {
         debug_assert_eq!(
