@@ -6,13 +6,15 @@
 //! `handle_ready()`.
 #![cfg(feature = "std")]
 
+mod support;
+
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use asynchat::channel::{Context, Handler, Status, Timeout, Transport};
 use asynchat::{Channel, Terminator};
+use support::sockets::socket_pair;
 
 /// Whether `error` is the channel's idle timeout.
 fn is_idle_timeout(error: &io::Error) -> bool {
@@ -169,13 +171,6 @@ fn a_pause_between_data_and_its_frame_end_resumes_without_input() {
     assert_eq!(channel.handle_ready().unwrap(), Status::Waiting);
     assert_eq!(channel.handler().ends, 1);
     assert!(channel.stream().written.ends_with(b"END\n"));
-}
-
-fn socket_pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    (server, client)
 }
 
 #[test]

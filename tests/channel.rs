@@ -8,7 +8,6 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -18,14 +17,7 @@ use asynchat::channel::Status;
 use asynchat::channel::{Context, Handler, Transport, DEFAULT_MAX_FRAME_LEN};
 use asynchat::{Channel, FrameKind, FrameTooLong, Terminator, Truncated};
 use support::glue_model::Echo;
-
-/// A connected pair of loopback sockets: (server side, client side).
-fn socket_pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    (server, client)
-}
+use support::sockets::socket_pair;
 
 /// Answers each line with `OK <line>`, an oversized one with `ERROR line too long`
 /// at its end, and closes on `QUIT`. Records the most it ever held.

@@ -4,14 +4,16 @@
 //! what a server ranks slow peers by.
 #![cfg(feature = "std")]
 
+mod support;
+
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use asynchat::channel::{Context, Handler, Status, Timeout, Transport};
 use asynchat::{Channel, Terminator};
+use support::sockets::socket_pair;
 
 /// Answers each line with `+` and the line.
 #[derive(Default)]
@@ -203,13 +205,6 @@ fn without_a_frame_timeout_a_frame_takes_any_time() {
     channel.set_frame_timeout(None);
     feed(&mut channel, b"GE");
     assert!(channel.deadline().unwrap() > Instant::now() + Duration::from_secs(50));
-}
-
-fn socket_pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    (server, client)
 }
 
 /// A blocking `run()` against a peer that sends a byte every 50 ms and never ends

@@ -9,3 +9,5 @@ pub mod outbox_model;
 #[cfg(feature = "std")]
 pub mod peers;
 pub mod rng;
+#[cfg(feature = "std")]
+pub mod sockets;
