@@ -3,6 +3,7 @@
 use core::time::Duration;
 
 use crate::channel::{DEFAULT_LINGER, DEFAULT_READS_PER_CALL};
+use crate::write::outbox::DEFAULT_WATERMARKS;
 
 /// A server's limits and timing: start from [`Config::default`] and change the
 /// fields you need.
@@ -58,7 +59,7 @@ impl Default for Config {
             idle_timeout: Some(Duration::from_secs(60)),
             frame_timeout: Some(Duration::from_secs(30)),
             reads_per_call: DEFAULT_READS_PER_CALL,
-            watermarks: (16 * 1024, 64 * 1024),
+            watermarks: DEFAULT_WATERMARKS,
             linger: DEFAULT_LINGER,
             spin: Duration::from_micros(50),
         }

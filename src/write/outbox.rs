@@ -248,6 +248,10 @@ pub type FixedOutbox<'a, const C: usize> = Outbox<'a, Fixed<C>>;
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub type VecOutbox<'a> = Outbox<'a, crate::write::storage::Growable>;
 
+/// The watermarks an outbox starts with, low and high: reading pauses above 64 KiB
+/// of replies queued and resumes at 16 KiB.
+pub(crate) const DEFAULT_WATERMARKS: (usize, usize) = (16 * 1024, 64 * 1024);
+
 impl<'a, S: Storage> Outbox<'a, S> {
     /// An empty outbox: chunks of up to [`DEFAULT_MAX_CHUNK_LEN`] bytes, watermarks
     /// at 16 KiB (low) and 64 KiB (high).
@@ -257,8 +261,8 @@ impl<'a, S: Storage> Outbox<'a, S> {
             queued_bytes: 0,
             producers: 0,
             max_chunk_len: DEFAULT_MAX_CHUNK_LEN,
-            low_watermark: 16 * 1024,
-            high_watermark: 64 * 1024,
+            low_watermark: DEFAULT_WATERMARKS.0,
+            high_watermark: DEFAULT_WATERMARKS.1,
             reading_paused: false,
             closing: false,
             offered: 0,
