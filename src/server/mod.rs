@@ -273,7 +273,7 @@ impl Server {
                     continue;
                 }
                 connection.served_in = round;
-                if self.serve(&mut connections, token) == Status::Busy {
+                if self.serve_connection(&mut connections, token) == Status::Busy {
                     busy.push_back(token);
                 }
             }
@@ -282,7 +282,7 @@ impl Server {
                 // A call past its deadline closes a channel that timed out or
                 // lingered long enough.
                 for token in connections.expired(now) {
-                    self.serve(&mut connections, token);
+                    self.serve_connection(&mut connections, token);
                 }
             }
             if accepting {
@@ -294,7 +294,11 @@ impl Server {
 
     /// One readiness call on the connection at `token`; closes it if the call says
     /// it is done or fails.
-    fn serve<H: Handler>(&self, connections: &mut Connections<H>, token: Token) -> Status {
+    fn serve_connection<H: Handler>(
+        &self,
+        connections: &mut Connections<H>,
+        token: Token,
+    ) -> Status {
         let Some(connection) = connections.get_mut(token) else {
             return Status::Closed;
         };
