@@ -5,7 +5,7 @@
 mod support;
 
 use asynchat::{Event, FrameKind, Framer, HeaderError, MalformedReason, Terminator};
-use support::framer_model::{slices, Case, Change, Ev, Format, Prefix, Term};
+use support::framer_model::{push, slices, Case, Change, Ev, Format, Prefix, Term};
 use support::rng::Rng;
 
 /// Feeds `input` whole, then the end of the stream, and returns the exact events
@@ -713,6 +713,41 @@ fn limit_changed_inside_a_frame() {
         })
     );
     assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"hi")));
+}
+
+/// A length prefix set inside a frame continues that frame: its header's declared
+/// length counts on top of the data already reported, without overflow near
+/// `u64::MAX`, and against the limit. At every split of the header and body.
+#[test]
+fn huge_declared_length_after_data_of_the_same_frame() {
+    let prefix = fixed(8, true).to_length_prefix().unwrap();
+    let rest = b"\xff\xff\xff\xff\xff\xff\xff\xffcd";
+    for (limit, expected) in [
+        (None, vec![d(b"cd"), cut(4, Some(u64::MAX - 2), 12)]),
+        (
+            Some(5),
+            vec![too_long_prefixed(5, 2), cut(4, Some(u64::MAX - 2), 12)],
+        ),
+    ] {
+        for lens in [vec![1], vec![3, 7], vec![8], vec![10]] {
+            let mut framer = Framer::new(Terminator::literal(b"\n"));
+            framer.set_max_frame_len(limit);
+            let mut input: &[u8] = b"ab";
+            assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
+            framer.set_terminator(Terminator::LengthPrefixed(prefix));
+            let mut events = Vec::new();
+            for mut piece in slices(rest, &lens) {
+                while let Some(event) = framer.next_event(&mut piece) {
+                    push(&mut events, ev(event));
+                }
+            }
+            framer.end_of_stream();
+            while let Some(event) = framer.next_event(&mut &[][..]) {
+                push(&mut events, ev(event));
+            }
+            assert_eq!(events, expected, "limit {limit:?}, pieces {lens:?}");
+        }
+    }
 }
 
 #[test]

@@ -334,7 +334,7 @@ impl<const N: usize> Framer<N> {
                     return None;
                 }
                 match search::find(&[], input, delimiter, &mut self.memo) {
-                    Found::At(at) if self.frame_len + at as u64 <= self.max_frame_len => {
+                    Found::At(at) if self.fits(at as u64) => {
                         let width = delimiter.width();
                         let (data, rest) = input.split_at(at);
                         *input = &rest[width..];
@@ -347,9 +347,7 @@ impl<const N: usize> Framer<N> {
                         self.flags |= flag::FRAME_END;
                         return Some(Event::Data(data));
                     }
-                    Found::PrefixFrom(from)
-                        if self.frame_len + from as u64 <= self.max_frame_len =>
-                    {
+                    Found::PrefixFrom(from) if self.fits(from as u64) => {
                         // All of it is data, or the data and then a partial
                         // terminator, held back until more input decides it.
                         let data = if from == input.len() {
@@ -513,26 +511,25 @@ impl<const N: usize> Framer<N> {
                 // All data is skipped; what is left is held back, or the end.
                 continue;
             }
-            let kind = self.terminator.kind();
-            let limit = match kind {
-                FrameKind::Counted => u64::MAX,
-                _ => self.max_frame_len,
-            };
-            let allowed = limit.saturating_sub(self.frame_len);
-            if allowed == 0 {
-                self.skip(kind);
-                let too_long = FrameTooLong {
-                    max_frame_len: self.max_frame_len,
-                    position: self.position - held_len as u64,
-                    kind,
-                };
-                return (Some(Event::TooLong(too_long)), input);
-            }
             // Held-back bytes come first, and an event never mixes them with input.
             let from_held = held_len.min(data_len);
             let source_len = if from_held > 0 { from_held } else { data_len };
-            let len =
-                usize::try_from(allowed).map_or(source_len, |allowed| allowed.min(source_len));
+            let kind = self.terminator.kind();
+            let mut len = source_len;
+            // A count bounds itself: only frames of unknown length meet the limit.
+            if kind != FrameKind::Counted && !self.fits(len as u64) {
+                if !self.fits(1) {
+                    self.skip(kind);
+                    let too_long = FrameTooLong {
+                        max_frame_len: self.max_frame_len,
+                        position: self.position - held_len as u64,
+                        kind,
+                    };
+                    return (Some(Event::TooLong(too_long)), input);
+                }
+                // Up to the limit, which is then less than `len` away.
+                len = (self.max_frame_len - self.frame_len) as usize;
+            }
             let taken = self.take_data(&mut input, len, from_held > 0);
             if len == data_len {
                 if let Some(end_len) = end_len {
@@ -611,11 +608,12 @@ impl<const N: usize> Framer<N> {
                             self.sync_held();
                             self.length_state = LengthState::Body(body_len);
                             let kept = prefix.kept_len(len);
-                            let frame_len = (kept as u64)
-                                .saturating_add(body_len)
-                                .saturating_add(self.frame_len);
+                            // The declared length is checked up front, whole; capped
+                            // where the sum would overflow, which only "no limit" allows.
+                            let declared = (kept as u64).saturating_add(body_len);
+                            let fits = self.fits(declared.min(u64::MAX - self.frame_len));
                             self.frame_len += kept as u64;
-                            if frame_len > self.max_frame_len {
+                            if !fits {
                                 self.skip(FrameKind::LengthPrefixed);
                                 let too_long = FrameTooLong {
                                     max_frame_len: self.max_frame_len,
@@ -1028,6 +1026,15 @@ impl<const N: usize> Framer<N> {
         } else {
             self.flags |= flag::HELD;
         }
+    }
+
+    /// Whether the current frame may carry `more` data bytes on top of those it
+    /// has: the frame limit's one test. The sum cannot overflow: the frame's
+    /// length counts bytes already read, and `more` is bytes in hand (or a declared
+    /// length, capped).
+    #[inline(always)]
+    fn fits(&self, more: u64) -> bool {
+        self.frame_len + more <= self.max_frame_len
     }
 
     /// Starts skipping the current frame, of `kind`, to its end.

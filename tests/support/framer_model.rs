@@ -261,7 +261,8 @@ pub struct Drive<'a> {
     pub end_before_last: bool,
 }
 
-fn push(events: &mut Vec<Ev>, ev: Ev) {
+/// Appends `ev`, joining it to data just before it.
+pub fn push(events: &mut Vec<Ev>, ev: Ev) {
     if let (Ev::Data(new), Some(Ev::Data(last))) = (&ev, events.last_mut()) {
         assert!(!new.is_empty(), "empty data event");
         last.extend_from_slice(new);
