@@ -8,28 +8,29 @@
 //!
 //! 1. The **fast path** (no flag set): nothing held back, not skipping, no refused
 //!    count, not at the end of the stream, no frame end pending; with a
-//!    byte-string terminator, within the limit. It covers nearly every event of line protocols and is
-//!    decided inline. It makes the same decision as the general step would, from
+//!    byte-string terminator, within the limit. It covers nearly every event of
+//!    line protocols and is decided inline. It makes the same decision as the general step would, from
 //!    the same search; the hidden [`Framer::set_fast_path`] switch turns it off so
 //!    that the property tests check both against the reference model.
 //! 2. A frame end found with the data before it (a terminator's bytes, or the last
 //!    byte of a count) is reported next: that data event has already gone out.
-//! 3. The **count path** (`Framer::take_count`, out of line): a count's data
-//!    straight from the input when nothing else is pending, a second fast path,
-//!    off with the first. It returns only how many bytes to take, in one register;
+//! 3. The **second fast path** (`Framer::take_from_input`, out of line, also only
+//!    with no flag set): a count's data straight from the input, and nothing for
+//!    an empty input. It returns only how many bytes to take, in registers;
 //!    `next_event` cuts them off the input itself.
 //! 4. The **general step** ([`Framer::step`], out of line) handles the rest. It
-//!    says nothing at once for an empty input when nothing pending needs none.
-//!    Otherwise ([`Framer::search_step`]) it looks at the virtual input "held-back
-//!    bytes, then the caller's slice" and finds how many data bytes come before the
-//!    current frame's end and whether that end is in sight. First, a count that a
-//!    whole-frame reader refused when it was set is reported ([`Event::TooLong`])
-//!    once its first byte is there. Then, in order: an end with no data before it
-//!    is reported; with no data and no end, the partial terminator is held back,
-//!    or at the end of the stream [`Event::End`] comes; while skipping an
-//!    oversized frame the data is consumed silently; at the limit of a line (a
-//!    count has none) [`Event::TooLong`] starts the skip; otherwise data
-//!    (held-back bytes and input never mixed in one event) goes out.
+//!    looks at the virtual input "held-back bytes, then the caller's slice" and
+//!    finds how many data bytes come before the current frame's end and whether
+//!    that end is in sight (a length prefix has a step of its own for this,
+//!    `Framer::length_prefixed_step`: its header, body and trailer). First, a
+//!    count that a whole-frame reader refused when it was set is reported
+//!    ([`Event::TooLong`]) once its first byte is there. Then, in order: an end
+//!    with no data before it is reported; with no data and no end, the partial
+//!    terminator is held back, or at the end of the stream [`Event::End`] comes;
+//!    while skipping an oversized frame the data is consumed silently; at the
+//!    limit of a line (a count has none) [`Event::TooLong`] starts the skip;
+//!    otherwise data (held-back bytes and input never mixed in one event) goes
+//!    out. `Framer::fits` is the limit's one test.
 //!
 //! State lives in a handful of fields: the terminator and limits the caller sets
 //! (the count limit only through a whole-frame reader), the held-back bytes, the
@@ -51,8 +52,8 @@
 //! - The held bytes and [`flag::HELD`]: whatever moves `held_start` or the held
 //!   storage's length calls `sync_held`; a debug assertion in `next_event` catches
 //!   one that does not, in every test run.
-//! - The fast path and the general step decide the same events from the same
-//!   search: a change to one is a change to the other.
+//! - The fast paths and the general step decide the same events from the same
+//!   search and the same limit test: a change to one is a change to the others.
 //!
 //! What pins it:
 //!
@@ -373,44 +374,51 @@ impl<const N: usize> Framer<N> {
             self.frame_len = 0;
             return Some(Event::Terminator);
         }
-        let len = self.take_count(input.len());
-        if len > 0 {
-            let (data, rest) = input.split_at(len);
-            *input = rest;
-            return Some(Event::Data(data));
+        match self.take_from_input(input.len()) {
+            Some(0) => return None,
+            Some(len) => {
+                let (data, rest) = input.split_at(len);
+                *input = rest;
+                return Some(Event::Data(data));
+            }
+            None => {}
         }
         let (event, rest) = self.step(input);
         *input = rest;
         event
     }
 
-    /// A count's data straight from the input, when nothing else is pending: a
-    /// length-prefixed body is one event, without the general step's bookkeeping.
-    /// Takes the input's length and returns how many of its first bytes are the
-    /// event's data, or 0 for the general step. Out of line, so that the
-    /// line-framing path stays small; and it returns one register, where the
-    /// general step returns an event through memory, which length-prefixed bodies
-    /// in small reads would pay for on every read.
+    /// The second fast path: with no [`flag`] set, how many of the input's first
+    /// bytes are the next event's data (a count's, straight from the input), or
+    /// `Some(0)` for no event (an empty input: nothing is pending); `None` leaves
+    /// the event to the general step.
+    ///
+    /// Out of line, so that the line-framing path stays small; and it returns in
+    /// registers, where the general step returns an event through memory, which
+    /// length-prefixed bodies in small reads would pay for on every read.
     #[inline(never)]
-    fn take_count(&mut self, available: usize) -> usize {
-        let fast = self.fast_paths_may_run();
-        let Terminator::Count(remaining) = &mut self.terminator else {
-            return 0;
-        };
-        // An empty input takes 0 bytes below and changes nothing.
-        if !fast || *remaining == 0 {
-            return 0;
+    fn take_from_input(&mut self, available: usize) -> Option<usize> {
+        if !self.fast_paths_may_run() {
+            return None;
         }
-        // A count bounds itself: the frame limit is not checked here.
-        let len = usize::try_from(*remaining).map_or(available, |r| r.min(available));
-        *remaining -= len as u64;
-        if *remaining == 0 {
-            self.terminator = Terminator::None;
-            self.flags |= flag::FRAME_END;
+        match &mut self.terminator {
+            // The frame ends before any byte: the general step says so.
+            Terminator::Count(0) => None,
+            Terminator::Count(remaining) => {
+                // A count bounds itself: the frame limit is not checked here.
+                let len = usize::try_from(*remaining).map_or(available, |r| r.min(available));
+                *remaining -= len as u64;
+                if *remaining == 0 {
+                    self.terminator = Terminator::None;
+                    self.flags |= flag::FRAME_END;
+                }
+                self.position += len as u64;
+                self.frame_len += len as u64;
+                Some(len)
+            }
+            _ if available == 0 => Some(0),
+            _ => None,
         }
-        self.position += len as u64;
-        self.frame_len += len as u64;
-        len
     }
 
     /// The general step (see the module docs), out of line.
@@ -418,25 +426,7 @@ impl<const N: usize> Framer<N> {
     /// The input goes in and comes back by value: behind a reference, the caller's
     /// slice would live in memory instead of registers, which costs every call.
     #[inline(never)]
-    fn step<'a, 'i: 'a>(&'a mut self, input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
-        // The end of each read during a count, or with no terminator. Nothing can
-        // come out without input unless something is pending: a `Count(0)`
-        // (checked here), or held-back bytes, the end of the stream, a skip or a
-        // refused count (each keeps the fast paths out). The general step would find the
-        // same, at a higher cost, once per read of a long body.
-        if self.fast_paths_may_run()
-            && input.is_empty()
-            && !matches!(self.terminator, Terminator::Count(0))
-        {
-            return (None, input);
-        }
-        self.search_step(input)
-    }
-
-    /// The general step proper, out of line again: its registers would otherwise be
-    /// saved and restored on every early return of `step` too.
-    #[inline(never)]
-    fn search_step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
+    fn step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
         loop {
             let held_len = self.held.len() - self.held_start;
             // Reported with the block's first byte (or at the end of the stream), so
