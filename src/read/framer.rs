@@ -64,7 +64,7 @@
 //!   and `tests/one_protocol.rs`: the whole-frame readers built on this.
 //! - The `framer` fuzz target (`fuzz/`), against the same model.
 //! - `benches/icount.py`: instructions per byte of every workload, which `.ci/run`
-//!   fails on a rise of more than 3 %.
+//!   fails on a rise past the tolerance it states.
 
 use crate::read::delimiters::{find_any, FoundAny};
 use crate::read::error::{FrameTooLong, Truncated};

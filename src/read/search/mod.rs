@@ -110,13 +110,14 @@ pub(crate) fn find<const N: usize>(
     }
     let base = held.len();
     // The slice of the terminator is taken only once a candidate is found: its
-    // length check costs a tenth of the time one byte at a time.
+    // length check would otherwise run on every call, also one byte at a time.
     let first = delimiter.first();
     // The first candidate settles most searches for `\n` or `\r\n`: it is a match,
     // or there is none. Only the rest goes out of line.
     let candidate = if input.len() <= SHORT_INPUT {
         match input {
-            // One byte (a UART, a `recv` of 1): the loop costs twice this.
+            // One byte (a UART, a `recv` of 1): one compare, where the loop
+            // would set up an iterator.
             [byte] => (*byte == first).then_some(0),
             _ => input.iter().position(|&b| b == first),
         }
@@ -130,8 +131,8 @@ pub(crate) fn find<const N: usize>(
         Some(tail) if is_tail(tail, delimiter) => Found::At(base + at),
         // The first byte, last in the input, of a longer terminator: it starts a
         // possible one (the `\r` of `\r\n` read alone, once a line one byte at a
-        // time), and no earlier byte could. Decided inline, it took a twentieth
-        // off the time one byte at a time.
+        // time), and no earlier byte could. Decided inline, because one byte at a
+        // time it is the common case.
         None if at + 1 == input.len() => Found::PrefixFrom(base + at),
         _ => match find_after_first_candidate(&input[at..], delimiter, memo) {
             Found::At(i) => Found::At(base + at + i),

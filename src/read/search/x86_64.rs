@@ -109,9 +109,9 @@ pub(super) mod kept {
     }
 
     /// The AVX2 searchers, one per byte value, each built at its first use;
-    /// `None` where the CPU has no AVX2. 40 KiB in the binary's data section, of
-    /// which a process reads in only the pages it touches: for a line protocol,
-    /// one or two.
+    /// `None` where the CPU has no AVX2. The table lives in the binary's data
+    /// section, of which a process reads in only the pages it touches: a line
+    /// protocol touches the searchers for one or two bytes.
     static SEARCHERS: [OnceLock<Option<One>>; 256] = [const { OnceLock::new() }; 256];
 
     /// The AVX2 searcher for `byte`, if the CPU has AVX2.
