@@ -9,9 +9,10 @@
 //! 1. The **fast path** (no flag set): nothing held back, not skipping, no refused
 //!    count, not at the end of the stream, no frame end pending; with a
 //!    byte-string terminator, within the limit. It covers nearly every event of
-//!    line protocols and is decided inline. It makes the same decision as the general step would, from
-//!    the same search; the hidden [`Framer::set_fast_path`] switch turns it off so
-//!    that the property tests check both against the reference model.
+//!    line protocols and is decided inline. It makes the same decision as the
+//!    general step would, from the same search; the hidden
+//!    [`Framer::set_fast_path`] switch turns it off so that the property tests
+//!    check both against the reference model.
 //! 2. A frame end found with the data before it (a terminator's bytes, or the last
 //!    byte of a count) is reported next: that data event has already gone out.
 //! 3. The **second fast path** (`Framer::take_from_input`, out of line, also only
