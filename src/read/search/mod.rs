@@ -413,6 +413,15 @@ mod tests {
     }
 
     #[test]
+    fn renew_forgets_what_belongs_to_the_old_terminator() {
+        let mut memo = Memo::new();
+        let _ = memo.pair(b"\r\n.\r\n");
+        assert!(memo.pair.is_some());
+        memo.renew();
+        assert!(memo.pair.is_none(), "the pair is the old terminator's");
+    }
+
+    #[test]
     fn longest_partial_suffix() {
         assert_eq!(partial_suffix_len(b"xaaa", b"aaab"), 3);
         assert_eq!(partial_suffix_len(b"xaba", b"abab"), 3);
