@@ -717,7 +717,8 @@ fn limit_changed_inside_a_frame() {
 
 /// A length prefix set inside a frame continues that frame: its header's declared
 /// length counts on top of the data already reported, without overflow near
-/// `u64::MAX`, and against the limit. At every split of the header and body.
+/// `u64::MAX`, and against the limit. At every split of the header and body, and
+/// one byte at a time, with the fast paths on and off.
 #[test]
 fn huge_declared_length_after_data_of_the_same_frame() {
     let prefix = fixed(8, true).to_length_prefix().unwrap();
@@ -729,8 +730,13 @@ fn huge_declared_length_after_data_of_the_same_frame() {
             vec![too_long_prefixed(5, 2), cut(4, Some(u64::MAX - 2), 12)],
         ),
     ] {
-        for lens in [vec![1], vec![3, 7], vec![8], vec![10]] {
+        let splits = (0..=rest.len()).map(|at| vec![at, rest.len()]);
+        for (lens, fast_path) in splits
+            .chain([vec![1]])
+            .flat_map(|l| [(l.clone(), true), (l, false)])
+        {
             let mut framer = Framer::new(Terminator::literal(b"\n"));
+            framer.set_fast_path(fast_path);
             framer.set_max_frame_len(limit);
             let mut input: &[u8] = b"ab";
             assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
@@ -745,7 +751,10 @@ fn huge_declared_length_after_data_of_the_same_frame() {
             while let Some(event) = framer.next_event(&mut &[][..]) {
                 push(&mut events, ev(event));
             }
-            assert_eq!(events, expected, "limit {limit:?}, pieces {lens:?}");
+            assert_eq!(
+                events, expected,
+                "limit {limit:?}, pieces {lens:?}, fast {fast_path}"
+            );
         }
     }
 }
