@@ -35,10 +35,11 @@
 //!
 //! State lives in a handful of fields: the terminator and limits the caller sets
 //! (the count limit only through a whole-frame reader), the held-back bytes, the
-//! current frame's length, and the [`flag`]s: each fact that keeps the fast paths
-//! out (the end of the stream announced, the fast paths off, a frame end pending, a
-//! refused count, a skip, bytes held back) is one bit, recorded nowhere else but
-//! for the held bytes, whose bit the functions that hold and take them keep.
+//! current frame's length, and the [`flag`]s: one word holds every fact that keeps
+//! the fast paths out, each recorded nowhere else. Five are one bit each (the end
+//! of the stream announced, the fast paths off, a frame end pending, a refused
+//! count, a skip); the bits above them count the held-back bytes not yet reported.
+//! So the fast paths test one word against zero.
 //!
 //! # Changing the framer
 //!
@@ -47,12 +48,13 @@
 //! - A new kind of terminator: [`Terminator`] and [`FrameKind`], the general step's
 //!   match on the terminator (how many data bytes come before the frame's end, and
 //!   whether the end is in sight), a [`flag`] if the fast paths must stay out
-//!   while it is in force, the reference model (`tests/support/framer_model.rs`) and the frames model
-//!   (`tests/support/frames_model.rs`), and `Arbitrary` (`src/adapters/arbitrary.rs`)
-//!   so that the fuzz target draws it.
-//! - The held bytes and [`flag::HELD`]: whatever moves `held_start` or the held
-//!   storage's length calls `sync_held`; a debug assertion in `next_event` catches
-//!   one that does not, in every test run.
+//!   while it is in force, the reference model (`tests/support/framer_model.rs`)
+//!   and the frames model (`tests/support/frames_model.rs`), and `Arbitrary`
+//!   (`src/adapters/arbitrary.rs`) so that the fuzz target draws it.
+//! - The held bytes: the storage holds them at its end, and their count lives in
+//!   the flags word (`Framer::held_len`, `Framer::set_held_len`), so whatever
+//!   holds bytes back or takes them sets that count; where they start follows
+//!   from it.
 //! - The fast paths and the general step decide the same events from the same
 //!   search and the same limit test: a change to one is a change to the others.
 //!
@@ -142,28 +144,30 @@ enum LengthState {
     Trailer(u8),
 }
 
-/// The facts that keep the fast paths out, one bit each of [`Framer::flags`], and
-/// recorded nowhere else but for the held bytes: with none set, the fast paths run.
-/// One byte, so that one byte at a time a call is little more than its tests.
+/// The facts that keep the fast paths out, in [`Framer::flags`], each recorded
+/// nowhere else: with none set and nothing held back, the word is zero and the
+/// fast paths run. One word, so that one byte at a time a call is little more
+/// than its tests.
 mod flag {
     /// The caller said the stream ends after the input it gives.
-    pub(super) const ENDING: u8 = 1;
+    pub(super) const ENDING: usize = 1;
     /// The fast paths are switched off ([`Framer::set_fast_path`](super::Framer::set_fast_path)).
-    pub(super) const SLOW: u8 = 2;
+    pub(super) const SLOW: usize = 2;
     /// The frame's data just reported ran up to its end, which is consumed: the
     /// next event is [`Event::Terminator`](super::Event::Terminator), without
     /// searching again.
-    pub(super) const FRAME_END: u8 = 4;
+    pub(super) const FRAME_END: usize = 4;
     /// A count above the count limit was set: its [`Event::TooLong`](super::Event::TooLong)
     /// comes before any of its bytes.
-    pub(super) const COUNT_REFUSED: u8 = 8;
+    pub(super) const COUNT_REFUSED: usize = 8;
     /// The frame went past the limit: its data is consumed without events until
     /// its end, which is [`Event::Discarded`](super::Event::Discarded) of the
     /// framer's `skip_kind`.
-    pub(super) const SKIPPING: u8 = 16;
-    /// Bytes are held back: the held storage's own record of it, kept by the few
-    /// functions that hold bytes back or take them ([`Framer::sync_held`](super::Framer::sync_held)).
-    pub(super) const HELD: u8 = 32;
+    pub(super) const SKIPPING: usize = 16;
+    /// The bits above the flags count the held-back bytes not yet reported or
+    /// consumed, one `HELD_BYTE` each: so no flag set also means nothing held
+    /// back, and the count is kept nowhere else.
+    pub(super) const HELD_BYTE: usize = 1 << 8;
 }
 
 /// Cuts a byte stream into frames: the read half of asynchat, without the socket.
@@ -246,14 +250,14 @@ pub struct Framer<const N: usize = DEFAULT_MAX_TERMINATOR_LEN> {
     terminator: Terminator<N>,
     /// What the search learned about the terminator; new with each terminator.
     memo: Memo,
-    /// A possible terminator cut off by the end of an earlier slice. Bytes before
-    /// `held_start` were already reported or consumed.
+    /// A possible terminator cut off by the end of an earlier slice: its last
+    /// [`held_len`](Self::held_len) bytes; those before were already reported or
+    /// consumed.
     held: heapless::Vec<u8, N>,
-    held_start: usize,
     /// Stream position of `held[0]`: the held bytes are one run of the stream.
     held_origin: u64,
-    /// The [`flag`]s set.
-    flags: u8,
+    /// The [`flag`]s set, and above them the count of held-back bytes.
+    flags: usize,
     /// What the frame being skipped is, while [`flag::SKIPPING`] is set.
     skip_kind: FrameKind,
     /// Data bytes of the current frame so far, skipped ones included.
@@ -281,15 +285,21 @@ impl Framer {
 }
 
 impl<const N: usize> Framer<N> {
+    /// The count of held bytes, at most `N`, fits above the flags.
+    const HELD_COUNT_FITS: () = assert!(
+        N <= usize::MAX / flag::HELD_BYTE,
+        "a Framer holds at most usize::MAX / 256 bytes"
+    );
+
     /// As [`new`](Framer::new), for byte-string terminators of up to `N` bytes
     /// (`N` is also the most the framer stores): `Framer::<256>::with_terminator(t)`.
     /// `new` exists only because Rust cannot infer `N` from its default.
     pub const fn with_terminator(terminator: Terminator<N>) -> Self {
+        let () = Self::HELD_COUNT_FITS;
         Framer {
             terminator,
             memo: Memo::new(),
             held: heapless::Vec::new(),
-            held_start: 0,
             held_origin: 0,
             flags: 0,
             skip_kind: FrameKind::Delimited,
@@ -429,7 +439,7 @@ impl<const N: usize> Framer<N> {
     #[inline(never)]
     fn step<'a, 'i: 'a>(&'a mut self, mut input: &'i [u8]) -> (Option<Event<'a>>, &'i [u8]) {
         loop {
-            let held_len = self.held.len() - self.held_start;
+            let held_len = self.held_len();
             // Reported with the block's first byte (or at the end of the stream), so
             // that after `End` a count left over from the last stream stays quiet.
             if self.flags & flag::COUNT_REFUSED != 0
@@ -458,7 +468,7 @@ impl<const N: usize> Framer<N> {
                     _ => (available, None),
                 },
                 Terminator::Bytes(needle) => {
-                    let held = &self.held[self.held_start..];
+                    let held = &self.held[self.held_start()..];
                     match search::find(held, input, needle, &mut self.memo) {
                         Found::At(at) => (at, Some(needle.len())),
                         // At the end of the stream nothing can complete a terminator.
@@ -467,7 +477,7 @@ impl<const N: usize> Framer<N> {
                     }
                 }
                 Terminator::AnyOf(delimiters) => {
-                    let held = &self.held[self.held_start..];
+                    let held = &self.held[self.held_start()..];
                     match find_any(held, input, delimiters) {
                         FoundAny::At { at, len, index } => {
                             self.matched = index;
@@ -546,7 +556,7 @@ impl<const N: usize> Framer<N> {
         loop {
             match self.length_state {
                 LengthState::Header => {
-                    let held_len = self.held.len() - self.held_start;
+                    let held_len = self.held_len();
                     if held_len + input.len() == 0 {
                         let event = self.ending().then(|| Event::End(self.end_stream()));
                         return (event, input);
@@ -594,9 +604,8 @@ impl<const N: usize> Framer<N> {
                             input = &input[from_input..];
                             self.position += from_input as u64;
                             self.held_origin = header_start;
-                            self.held_start = len;
+                            self.set_held_len(self.held.len() - len);
                             self.header_len = len;
-                            self.sync_held();
                             self.length_state = LengthState::Body(body_len);
                             let kept = prefix.kept_len(len);
                             // The declared length is checked up front, whole; capped
@@ -631,7 +640,7 @@ impl<const N: usize> Framer<N> {
                     self.length_state = LengthState::Trailer(0);
                 }
                 LengthState::Body(remaining) => {
-                    let held_len = self.held.len() - self.held_start;
+                    let held_len = self.held_len();
                     let source_len = if held_len > 0 { held_len } else { input.len() };
                     if source_len == 0 {
                         let event = self.ending().then(|| Event::End(self.end_stream()));
@@ -655,8 +664,8 @@ impl<const N: usize> Framer<N> {
                         self.length_state = LengthState::Header;
                         return (Some(self.end_frame()), input);
                     };
-                    let held_len = self.held.len() - self.held_start;
-                    let next = self.held.get(self.held_start).or(input.first());
+                    let held_len = self.held_len();
+                    let next = self.held.get(self.held_start()).or(input.first());
                     let Some(&found) = next else {
                         let event = self.ending().then(|| Event::End(self.end_stream()));
                         return (event, input);
@@ -683,11 +692,10 @@ impl<const N: usize> Framer<N> {
 
     /// Moves the unreported held bytes to the start of the storage.
     fn compact_held(&mut self) {
-        let start = self.held_start;
-        let kept = self.held.len() - start;
+        let start = self.held_start();
+        let kept = self.held_len();
         self.held.copy_within(start.., 0);
         self.held.truncate(kept);
-        self.held_start = 0;
         self.header_len = 0;
     }
 
@@ -697,7 +705,7 @@ impl<const N: usize> Framer<N> {
     fn take_data<'i>(&mut self, input: &mut &'i [u8], len: usize, from_held: bool) -> Taken<'i> {
         let taken = if from_held {
             Taken::Held {
-                start: self.held_start,
+                start: self.held_start(),
                 len,
             }
         } else {
@@ -722,8 +730,7 @@ impl<const N: usize> Framer<N> {
     /// bytes or (already split off) from the input.
     fn account_data(&mut self, len: usize, from_held: bool) {
         if from_held {
-            self.held_start += len;
-            self.sync_held();
+            self.set_held_len(self.held_len() - len);
         } else {
             self.position += len as u64;
         }
@@ -736,7 +743,7 @@ impl<const N: usize> Framer<N> {
     /// Consumes `len` data bytes of the current frame without reporting them: held-back
     /// ones first, then input.
     fn consume_data(&mut self, input: &mut &[u8], len: usize) {
-        let from_held = len.min(self.held.len() - self.held_start);
+        let from_held = len.min(self.held_len());
         self.account_data(from_held, true);
         let from_input = len - from_held;
         *input = &input[from_input..];
@@ -746,9 +753,8 @@ impl<const N: usize> Framer<N> {
     /// Consumes the `len` bytes of the frame's end (a terminator's bytes, or none for a
     /// count, which then becomes [`Terminator::None`]): held-back ones first, then input.
     fn consume_end(&mut self, input: &mut &[u8], len: usize) {
-        let from_held = len.min(self.held.len() - self.held_start);
-        self.held_start += from_held;
-        self.sync_held();
+        let from_held = len.min(self.held_len());
+        self.set_held_len(self.held_len() - from_held);
         let from_input = len - from_held;
         *input = &input[from_input..];
         self.position += from_input as u64;
@@ -819,7 +825,7 @@ impl<const N: usize> Framer<N> {
             .expect("a partial terminator is shorter than the terminator, which fits in N");
         self.position += input.len() as u64;
         self.held_origin = self.position - self.held.len() as u64;
-        self.sync_held();
+        self.set_held_len(self.held.len());
     }
 
     /// Sets what ends the current and following frames (asynchat's `set_terminator`).
@@ -967,7 +973,7 @@ impl<const N: usize> Framer<N> {
     /// The bytes held back as a possible start of a terminator: always fewer than the
     /// terminator's length, so fewer than `N`.
     pub fn held_back(&self) -> &[u8] {
-        &self.held[self.held_start..]
+        &self.held[self.held_start()..]
     }
 
     /// Drops held-back bytes and the progress of the current frame, including a frame
@@ -979,7 +985,6 @@ impl<const N: usize> Framer<N> {
         // Only the fast-path switch outlives a reset.
         self.flags &= flag::SLOW;
         self.held.clear();
-        self.held_start = 0;
         self.header_len = 0;
         self.length_state = LengthState::Header;
         self.frame_len = 0;
@@ -998,25 +1003,28 @@ impl<const N: usize> Framer<N> {
         }
     }
 
-    /// Whether the fast paths may run: no [`flag`] set.
+    /// Whether the fast paths may run: no [`flag`] set and nothing held back.
     #[inline(always)]
     fn fast_paths_may_run(&self) -> bool {
-        debug_assert_eq!(
-            self.flags & flag::HELD != 0,
-            self.held_start != self.held.len(),
-            "held bytes and their flag disagree"
-        );
         self.flags == 0
     }
 
-    /// Sets [`flag::HELD`] from the held storage, after bytes were held back or
-    /// taken from it.
-    fn sync_held(&mut self) {
-        if self.held_start == self.held.len() {
-            self.flags &= !flag::HELD;
-        } else {
-            self.flags |= flag::HELD;
-        }
+    /// How many of the held bytes are not yet reported or consumed: the last
+    /// ones of the held storage.
+    #[inline(always)]
+    fn held_len(&self) -> usize {
+        self.flags / flag::HELD_BYTE
+    }
+
+    /// Where the unreported held bytes start in the held storage.
+    fn held_start(&self) -> usize {
+        self.held.len() - self.held_len()
+    }
+
+    /// Records that the last `len` bytes of the held storage are unreported.
+    #[inline(always)]
+    fn set_held_len(&mut self, len: usize) {
+        self.flags = self.flags % flag::HELD_BYTE + len * flag::HELD_BYTE;
     }
 
     /// Whether the current frame may carry `more` data bytes on top of those it
