@@ -418,13 +418,12 @@ impl<const N: usize> Framer<N> {
             Terminator::Count(remaining) => {
                 // A count bounds itself: the frame limit is not checked here.
                 let len = usize::try_from(*remaining).map_or(available, |r| r.min(available));
-                *remaining -= len as u64;
-                if *remaining == 0 {
+                let last = len as u64 == *remaining;
+                self.account_data(len, false);
+                if last {
                     self.terminator = Terminator::None;
                     self.flags |= flag::FRAME_END;
                 }
-                self.position += len as u64;
-                self.frame_len += len as u64;
                 Some(len)
             }
             _ if available == 0 => Some(0),
