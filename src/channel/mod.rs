@@ -239,18 +239,12 @@ impl<S: Transport, H: Handler> Channel<S, H> {
                     // on, and two more system calls per request would cost as much
                     // as the request.
                     if self.stream_timeout.is_none_or(|set| set > left + moment) {
-                        self.stream.set_read_timeout(Some(left))?;
-                        self.stream.set_write_timeout(Some(left))?;
-                        self.stream_timeout = Some(left);
+                        self.set_stream_timeout(Some(left))?;
                     }
                 }
                 // No deadline now (no idle timeout, and the frame that had one has
                 // ended): the timeout set for it must not outlive it.
-                None if self.stream_timeout.is_some() => {
-                    self.stream.set_read_timeout(None)?;
-                    self.stream.set_write_timeout(None)?;
-                    self.stream_timeout = None;
-                }
+                None if self.stream_timeout.is_some() => self.set_stream_timeout(None)?,
                 None => {}
             }
             match self.pump()? {
@@ -288,6 +282,14 @@ impl<S: Transport, H: Handler> Channel<S, H> {
             return Err(self.time_out());
         }
         self.pump()
+    }
+
+    /// Gives the stream `timeout` for its reads and writes, and records it.
+    fn set_stream_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        self.stream.set_read_timeout(timeout)?;
+        self.stream.set_write_timeout(timeout)?;
+        self.stream_timeout = timeout;
+        Ok(())
     }
 
     /// When the unfinished frame runs out of time, while the channel is open.
