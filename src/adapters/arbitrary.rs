@@ -92,19 +92,25 @@ impl<'a, const N: usize> Arbitrary<'a> for Terminator<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::length_prefix::Format;
 
-    #[test]
-    fn arbitrary_terminators_are_valid() {
-        // Bytes from a small LCG, so every variant comes up.
+    /// Bytes from a small LCG, so that every choice comes up.
+    fn lcg_bytes(len: usize) -> std::vec::Vec<u8> {
         let mut state = 7u32;
-        let data: std::vec::Vec<u8> = (0..4096)
+        (0..len)
             .map(|_| {
                 state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                 (state >> 16) as u8
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn arbitrary_terminators_are_valid() {
+        let data = lcg_bytes(4096);
         let mut u = Unstructured::new(&data);
         let mut kinds = [0; 5];
+        let mut one_delimiter_of_n = 0;
         while let Ok(term) = Terminator::<4>::arbitrary(&mut u) {
             match term {
                 Terminator::Bytes(d) => {
@@ -113,6 +119,10 @@ mod tests {
                 }
                 Terminator::AnyOf(d) => {
                     assert!(d.iter().map(<[u8]>::len).sum::<usize>() <= 4);
+                    // A single delimiter may take the whole capacity.
+                    if d.iter().map(<[u8]>::len).eq([4]) {
+                        one_delimiter_of_n += 1;
+                    }
                     kinds[1] += 1;
                 }
                 Terminator::Count(_) => kinds[2] += 1,
@@ -121,5 +131,46 @@ mod tests {
             }
         }
         assert!(kinds.iter().all(|&k| k > 0), "{kinds:?}");
+        assert!(one_delimiter_of_n > 0);
+    }
+
+    #[test]
+    fn arbitrary_length_prefixes_draw_every_form() {
+        let data = lcg_bytes(4096);
+        let mut u = Unstructured::new(&data);
+        let mut formats = [0; 4];
+        let (mut negative, mut positive, mut kept, mut trailers) = (0, 0, 0, 0);
+        // Drawing from exhausted data succeeds with the first choices: stop there.
+        while !u.is_empty() {
+            let prefix = LengthPrefix::arbitrary(&mut u).unwrap();
+            formats[match prefix.format {
+                Format::Fixed { .. } => 0,
+                Format::Varint => 1,
+                Format::Netstring => 2,
+                Format::Custom(_) => 3,
+            }] += 1;
+            negative += usize::from(prefix.adjustment < 0);
+            positive += usize::from(prefix.adjustment > 0);
+            kept += usize::from(prefix.kept_len(12) > 0);
+            trailers += usize::from(!prefix.trailer_bytes().is_empty());
+        }
+        assert!(formats.iter().all(|&f| f > 0), "{formats:?}");
+        assert!(negative > 0 && positive > 0 && kept > 0 && trailers > 0);
+    }
+
+    #[test]
+    fn four_hex_digits_reads_adb_lengths() {
+        assert_eq!(
+            four_hex_digits(b"00ffxyz"),
+            Ok(Decoded::Header {
+                len: 4,
+                body_len: 255
+            })
+        );
+        assert_eq!(four_hex_digits(b"0F"), Ok(Decoded::Incomplete));
+        assert_eq!(
+            four_hex_digits(b"0g"),
+            Err(HeaderError::UnexpectedByte { at: 1, byte: b'g' })
+        );
     }
 }
