@@ -7,21 +7,8 @@
 
 use memchr::arch::all::packedpair::Pair;
 
-#[cfg(target_arch = "aarch64")]
-mod aarch64;
+mod arch;
 mod first_byte;
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-mod portable;
-#[cfg(target_arch = "x86_64")]
-mod x86_64;
-
-/// This target's searches: the first byte, and a packed pair for long terminators.
-#[cfg(target_arch = "aarch64")]
-use aarch64 as arch;
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-use portable as arch;
-#[cfg(target_arch = "x86_64")]
-use x86_64 as arch;
 
 use crate::read::terminator::Delimiter;
 use first_byte::ByteFinder;

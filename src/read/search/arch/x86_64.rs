@@ -6,7 +6,7 @@ use memchr::arch::all::packedpair::Pair;
 
 /// The offset of the first `byte` in `haystack`, if any.
 #[inline(always)]
-pub(super) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
+pub(in crate::read::search) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
     match memchr::arch::x86_64::sse2::memchr::One::new(byte) {
         Some(searcher) => searcher.find(haystack),
         // Not reached: SSE2 is part of the target. Kept so that no assumption can
@@ -18,7 +18,7 @@ pub(super) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
 /// The packed-pair search for `needle` with `pair`, if the haystack is long
 /// enough for it, else `None`.
 #[inline(always)]
-pub(super) fn find_with_packed_pair(
+pub(in crate::read::search) fn find_with_packed_pair(
     haystack: &[u8],
     needle: &[u8],
     pair: Pair,
@@ -37,7 +37,7 @@ pub(super) fn find_with_packed_pair(
 
 /// [`ByteFinder`](kept::ByteFinder) with `std`: memchr's AVX2 searcher, kept.
 #[cfg(feature = "std")]
-pub(super) mod kept {
+pub(in crate::read::search) mod kept {
     use memchr::arch::x86_64::avx2::memchr::One;
     use std::sync::OnceLock;
 

@@ -5,14 +5,14 @@ use memchr::arch::all::packedpair::Pair;
 
 /// The offset of the first `byte` in `haystack`, if any.
 #[inline(always)]
-pub(super) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
+pub(in crate::read::search) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
     memchr::memchr(byte, haystack)
 }
 
 /// The packed-pair search for `needle` with `pair`, if the haystack is long
 /// enough for it, else `None`.
 #[inline(always)]
-pub(super) fn find_with_packed_pair(
+pub(in crate::read::search) fn find_with_packed_pair(
     haystack: &[u8],
     needle: &[u8],
     pair: Pair,
