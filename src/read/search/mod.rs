@@ -4,6 +4,11 @@
 //! than the terminator's length) and then the caller's slice. Positions below are
 //! offsets into that virtual slice. [`find`] is the only entry: the framer's fast path
 //! and its general step both call it, so there is one search rule.
+//!
+//! The rule is written once, here, for every target. What differs by target is
+//! which of memchr's searchers it runs: `arch/` holds one file per target, and
+//! `first_byte.rs` the first-byte search that every frame of a line protocol
+//! starts with.
 
 use memchr::arch::all::packedpair::Pair;
 
