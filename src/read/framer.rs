@@ -2,36 +2,35 @@
 //!
 //! # How the read side works
 //!
-//! One function, [`Framer::next_event`], decides every event; [`search::find`] is the
-//! one place a byte-string terminator is looked for. Each call does one step, and
-//! one byte, the [`flag`]s, says which:
+//! [`Framer::next_event`] decides every event. Where the current frame ends comes
+//! from one place per kind of terminator: [`search::find`] for a byte string,
+//! `count_end` for a count, `find_any` for several delimiters, and
+//! `Framer::length_prefixed_step` for a length prefix (its header, body and
+//! trailer). Which event that makes follows one of two rules:
 //!
-//! 1. The **fast path** (no flag set): nothing held back, not skipping, no refused
-//!    count, not at the end of the stream, no frame end pending; with a
-//!    byte-string terminator, within the limit. It covers nearly every event of
-//!    line protocols and is decided inline. It makes the same decision as the
-//!    general step would, from the same search; the hidden
-//!    [`Framer::set_fast_path`] switch turns it off so that the property tests
-//!    check both against the reference model.
-//! 2. A frame end found with the data before it (a terminator's bytes, or the last
-//!    byte of a count) is reported next: that data event has already gone out.
-//! 3. The **second fast path** (`Framer::take_from_input`, out of line, also only
-//!    with no flag set): a count's data straight from the input, and nothing for
-//!    an empty input. It returns only how many bytes to take, in registers;
-//!    `next_event` cuts them off the input itself.
-//! 4. The **general step** ([`Framer::step`], out of line) handles the rest. It
-//!    looks at the virtual input "held-back bytes, then the caller's slice" and
-//!    finds how many data bytes come before the current frame's end and whether
-//!    that end is in sight (a length prefix has a step of its own for this,
-//!    `Framer::length_prefixed_step`: its header, body and trailer). First, a
-//!    count that a whole-frame reader refused when it was set is reported
-//!    ([`Event::TooLong`]) once its first byte is there. Then, in order: an end
-//!    with no data before it is reported; with no data and no end, the partial
-//!    terminator is held back, or at the end of the stream [`Event::End`] comes;
-//!    while skipping an oversized frame the data is consumed silently; at the
-//!    limit of a line (a count has none) [`Event::TooLong`] starts the skip;
-//!    otherwise data (held-back bytes and input never mixed in one event) goes
-//!    out. `Framer::fits` is the limit's one test.
+//! - **The common state**: nothing held back, not skipping, no refused count, not
+//!   at the end of the stream, and within the limit. Its rule is
+//!   `Framer::event_from_input`: data straight from the input, then the frame's
+//!   end if it is in sight (taken at once; `next_event` reports
+//!   [`Event::Terminator`] at the next call), else a possible start of a
+//!   terminator, held back. Nearly every event of a line or counted protocol is
+//!   decided here.
+//! - **The rest** is the general step's ([`Framer::step`], out of line). First a
+//!   count that a whole-frame reader refused when it was set is reported
+//!   ([`Event::TooLong`]) once its first byte is there. Then, in order: an end with
+//!   no data before it is reported; with no data and no end, the partial
+//!   terminator is held back, or at the end of the stream [`Event::End`] comes;
+//!   while skipping an oversized frame the data is consumed silently; at the limit
+//!   of a line (a count has none) [`Event::TooLong`] starts the skip; otherwise
+//!   data goes out, held-back bytes first and never mixed with input in one event.
+//!
+//! `event_from_input` is called from three places, which differ only in speed:
+//! inline in `next_event` for a byte string (the **fast path**), out of line for
+//! a count (`Framer::take_from_input`, which returns in registers), and from the
+//! general step when it finds the common state. The first two run only when no [`flag`]
+//! is set; the hidden [`Framer::set_fast_path`] switch turns them off, so that the
+//! property tests check the general step against the reference model too.
+//! `Framer::fits` is the limit's one test.
 //!
 //! State lives in a handful of fields: the terminator and limits the caller sets
 //! (the count limit only through a whole-frame reader), the held-back bytes, the
@@ -55,8 +54,10 @@
 //!   the flags word (`Framer::held_len`, `Framer::set_held_len`), so whatever
 //!   holds bytes back or takes them sets that count; where they start follows
 //!   from it.
-//! - The fast paths and the general step decide the same events from the same
-//!   search and the same limit test: a change to one is a change to the others.
+//! - The events of the common state are `event_from_input`'s alone, and the fast
+//!   paths find the frame's end with the general step's search and `count_end`:
+//!   a change to either is a change to all three callers at once. What they
+//!   still spell out themselves is only which state is common, in their guards.
 //!
 //! What pins it:
 //!
@@ -348,37 +349,10 @@ impl<const N: usize> Framer<N> {
                 match search::find(&[], input, delimiter, &mut self.memo) {
                     Found::At(at) if self.fits(at as u64) => {
                         let width = delimiter.width();
-                        let (data, rest) = input.split_at(at);
-                        *input = &rest[width..];
-                        self.position += (at + width) as u64;
-                        if data.is_empty() {
-                            self.frame_len = 0;
-                            return Some(Event::Terminator);
-                        }
-                        self.frame_len += at as u64;
-                        self.flags |= flag::FRAME_END;
-                        return Some(Event::Data(data));
+                        return self.event_from_input(input, at, Some(width), false);
                     }
                     Found::PrefixFrom(from) if self.fits(from as u64) => {
-                        // All of it is data, or the data and then a partial
-                        // terminator, held back until more input decides it.
-                        let data = if from == input.len() {
-                            core::mem::take(input)
-                        } else {
-                            let (data, partial) = input.split_at(from);
-                            *input = partial;
-                            self.hold_back(core::mem::take(input));
-                            // The stream position counts the data only below, and
-                            // the data comes before the held bytes.
-                            self.held_origin += from as u64;
-                            if data.is_empty() {
-                                return None;
-                            }
-                            data
-                        };
-                        self.position += from as u64;
-                        self.frame_len += from as u64;
-                        return Some(Event::Data(data));
+                        return self.event_from_input(input, from, None, false);
                     }
                     _ => {}
                 }
@@ -388,7 +362,7 @@ impl<const N: usize> Framer<N> {
             self.frame_len = 0;
             return Some(Event::Terminator);
         }
-        match self.take_from_input(input.len()) {
+        match self.take_from_input(input) {
             Some(0) => return None,
             Some(len) => {
                 let (data, rest) = input.split_at(len);
@@ -402,34 +376,94 @@ impl<const N: usize> Framer<N> {
         event
     }
 
+    /// The next event when all it concerns is in the input: nothing held back,
+    /// not skipping, not at the end of the stream, and within the limit (or a
+    /// count, which bounds itself). `data_len` data bytes come first; then the
+    /// frame's end, of `end_len` bytes, if it is in sight, else (when bytes are
+    /// left) a possible start of a terminator, held back. The fast paths and the
+    /// general step hand every frame end they find in that state to this one rule.
+    #[inline(always)]
+    fn event_from_input<'i>(
+        &mut self,
+        input: &mut &'i [u8],
+        data_len: usize,
+        end_len: Option<usize>,
+        counted: bool,
+    ) -> Option<Event<'i>> {
+        match end_len {
+            Some(end_len) => {
+                // Taking the end now saves the next call a search (asynchat, too,
+                // cuts the terminator off before `found_terminator`).
+                let (data, rest) = input.split_at(data_len);
+                *input = &rest[end_len..];
+                self.position += (data_len + end_len) as u64;
+                if counted {
+                    self.terminator = Terminator::None;
+                }
+                if data.is_empty() {
+                    self.frame_len = 0;
+                    return Some(Event::Terminator);
+                }
+                self.frame_len += data_len as u64;
+                self.flags |= flag::FRAME_END;
+                Some(Event::Data(data))
+            }
+            None => {
+                // All of it is data, or the data and then a partial terminator,
+                // held back until more input decides it.
+                let data = if data_len == input.len() {
+                    core::mem::take(input)
+                } else {
+                    let (data, partial) = input.split_at(data_len);
+                    *input = partial;
+                    self.hold_back(core::mem::take(input));
+                    // The stream position counts the data only below, and the
+                    // data comes before the held bytes.
+                    self.held_origin += data_len as u64;
+                    if data.is_empty() {
+                        return None;
+                    }
+                    data
+                };
+                self.position += data_len as u64;
+                self.frame_len += data_len as u64;
+                if counted {
+                    if let Terminator::Count(remaining) = &mut self.terminator {
+                        *remaining -= data_len as u64;
+                    }
+                }
+                Some(Event::Data(data))
+            }
+        }
+    }
+
     /// The second fast path: with no [`flag`] set, how many of the input's first
-    /// bytes are the next event's data (a count's, straight from the input), or
-    /// `Some(0)` for no event (an empty input: nothing is pending); `None` leaves
-    /// the event to the general step.
+    /// bytes are the next event's data (a count's, straight from the input, under
+    /// [`event_from_input`](Self::event_from_input)'s rule), or `Some(0)` for no
+    /// event (an empty input: nothing is pending); `None` leaves the event to the
+    /// general step.
     ///
     /// Out of line, so that the line-framing path stays small; and it returns in
     /// registers, where the general step returns an event through memory, which
     /// length-prefixed bodies in small reads would pay for on every read.
     #[inline(never)]
-    fn take_from_input(&mut self, available: usize) -> Option<usize> {
+    fn take_from_input(&mut self, mut input: &[u8]) -> Option<usize> {
         if !self.fast_paths_may_run() {
             return None;
         }
-        match &mut self.terminator {
+        let (data_len, end_len) = match self.terminator {
             // The frame ends before any byte: the general step says so.
-            Terminator::Count(0) => None,
-            Terminator::Count(remaining) => {
-                // A count bounds itself: the frame limit is not checked here.
-                let len = usize::try_from(*remaining).map_or(available, |r| r.min(available));
-                let last = len as u64 == *remaining;
-                self.account_data(len, false);
-                if last {
-                    self.terminator = Terminator::None;
-                    self.flags |= flag::FRAME_END;
-                }
-                Some(len)
-            }
-            _ if available == 0 => Some(0),
+            Terminator::Count(0) => return None,
+            Terminator::Count(remaining) => count_end(remaining, input.len()),
+            _ if input.is_empty() => return Some(0),
+            _ => return None,
+        };
+        if data_len == 0 {
+            return Some(0);
+        }
+        match self.event_from_input(&mut input, data_len, end_len, true) {
+            Some(Event::Data(data)) => Some(data.len()),
+            // Not reached: data bytes make a data event.
             _ => None,
         }
     }
@@ -465,14 +499,11 @@ impl<const N: usize> Framer<N> {
                     let prefix = *prefix;
                     return self.length_prefixed_step(prefix, input);
                 }
-                Terminator::Count(remaining) => match usize::try_from(*remaining) {
-                    Ok(remaining) if remaining <= available => (remaining, Some(0)),
-                    _ => (available, None),
-                },
+                Terminator::Count(remaining) => count_end(*remaining, available),
                 Terminator::Bytes(needle) => {
                     let held = &self.held[self.held_start()..];
                     match search::find(held, input, needle, &mut self.memo) {
-                        Found::At(at) => (at, Some(needle.len())),
+                        Found::At(at) => (at, Some(needle.width())),
                         // At the end of the stream nothing can complete a terminator.
                         Found::PrefixFrom(_) if self.ending() => (available, None),
                         Found::PrefixFrom(from) => (from, None),
@@ -490,6 +521,19 @@ impl<const N: usize> Framer<N> {
                     }
                 }
             };
+            // The common state, under the fast paths' rule. An empty input with
+            // nothing pending is no event, which the rest below says.
+            let counted = matches!(self.terminator, Terminator::Count(_));
+            if held_len == 0
+                && self.flags & (flag::SKIPPING | flag::ENDING) == 0
+                && (counted || self.fits(data_len as u64))
+                && (available > 0 || end_len.is_some())
+            {
+                return (
+                    self.event_from_input(&mut input, data_len, end_len, counted),
+                    input,
+                );
+            }
             if data_len == 0 {
                 let event = match end_len {
                     Some(end_len) => {
@@ -892,8 +936,9 @@ impl<const N: usize> Framer<N> {
     /// so a protocol may read lines under a small limit and then a large counted
     /// block without changing the limit. Like the terminator, it may change at any
     /// event and applies from the current frame on: the frame in progress is
-    /// checked against the new limit from its next data byte. The limit counts data bytes only (a byte-string
-    /// terminator's bytes are not data). `Some(0)` allows only empty frames.
+    /// checked against the new limit from its next data byte. The limit counts
+    /// data bytes only (a byte-string terminator's bytes are not data). `Some(0)`
+    /// allows only empty frames.
     ///
     /// Raising or removing the limit while a frame is being skipped does not undo the
     /// skip: that frame still ends with [`Event::Discarded`].
@@ -1050,6 +1095,16 @@ impl<const N: usize> Framer<N> {
     }
 }
 
+/// Where a count of `remaining` bytes ends in `available` bytes: how many of them
+/// are its data, and whether its end (of no bytes) is among them.
+#[inline(always)]
+fn count_end(remaining: u64, available: usize) -> (usize, Option<usize>) {
+    match usize::try_from(remaining) {
+        Ok(remaining) if remaining <= available => (remaining, Some(0)),
+        _ => (available, None),
+    }
+}
+
 impl<const N: usize> Default for Framer<N> {
     /// A framer with [`Terminator::None`]: everything is data until a terminator is set.
     fn default() -> Self {
@@ -1061,9 +1116,9 @@ impl<const N: usize> Default for Framer<N> {
 mod tests {
     use super::*;
 
-    /// Bytes held back know their place in the stream from the call that holds
-    /// them back, also behind data, with the fast path on and off: a whole-frame
-    /// reader finds lent data by it.
+    /// Bytes held back behind data know their place in the stream from the call
+    /// that holds them back, with the fast path on and off: a whole-frame reader
+    /// finds lent data by it.
     #[test]
     fn held_bytes_know_their_stream_position() {
         for fast_path in [true, false] {
@@ -1071,10 +1126,6 @@ mod tests {
             framer.set_fast_path(fast_path);
             let mut input: &[u8] = b"ab\r";
             assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"ab")));
-            if !input.is_empty() {
-                // The general step holds the `\r` back in the next call.
-                assert_eq!(framer.next_event(&mut input), None);
-            }
             assert_eq!(framer.held_back(), b"\r");
             let held = framer.held_back().as_ptr() as usize;
             assert_eq!(
@@ -1083,5 +1134,18 @@ mod tests {
                 "fast path: {fast_path}"
             );
         }
+    }
+
+    /// The hidden switch turns the fast paths off, and it outlives a reset.
+    #[test]
+    fn fast_path_switch_is_a_flag_that_outlives_a_reset() {
+        let mut framer = Framer::new(Terminator::literal(b"\r\n"));
+        assert!(framer.fast_paths_may_run());
+        framer.set_fast_path(false);
+        assert!(!framer.fast_paths_may_run());
+        framer.reset();
+        assert!(!framer.fast_paths_may_run());
+        framer.set_fast_path(true);
+        assert!(framer.fast_paths_may_run());
     }
 }
