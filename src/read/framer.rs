@@ -1136,12 +1136,25 @@ mod tests {
         }
     }
 
-    /// The hidden switch turns the fast paths off, and it outlives a reset.
+    /// The hidden switch turns the fast paths off, and it outlives a skipped
+    /// frame and a reset.
     #[test]
-    fn fast_path_switch_is_a_flag_that_outlives_a_reset() {
+    fn fast_path_switch_outlives_a_skip_and_a_reset() {
         let mut framer = Framer::new(Terminator::literal(b"\r\n"));
         assert!(framer.fast_paths_may_run());
         framer.set_fast_path(false);
+        assert!(!framer.fast_paths_may_run());
+        framer.set_max_frame_len(Some(1));
+        let mut input: &[u8] = b"xyz\r\n";
+        assert_eq!(framer.next_event(&mut input), Some(Event::Data(b"x")));
+        assert!(matches!(
+            framer.next_event(&mut input),
+            Some(Event::TooLong(_))
+        ));
+        assert!(matches!(
+            framer.next_event(&mut input),
+            Some(Event::Discarded { .. })
+        ));
         assert!(!framer.fast_paths_may_run());
         framer.reset();
         assert!(!framer.fast_paths_may_run());
